@@ -1,0 +1,106 @@
+"""The audit trail: who did or saw what, when. Append-only and hash-chained.
+
+Each row stores `hash = SHA-256(prev_hash || canonical(content))`, and `seq` counts rows
+without gaps. `AuditHead` holds the newest seq and hash; writers lock it, so the chain has one
+order even with many web processes. Verification (`safetydesk audit verify`) recomputes the
+chain: an edited row breaks its own hash, an inserted or deleted row breaks seq or prev_hash,
+and a deleted tail no longer matches the head.
+"""
+
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AuditEventType(models.IntegerChoices):
+    # Numbers are stable and never reused; blocks of 100 per subject (zulip RealmAuditLog).
+    # 100s: accounts
+    USER_CREATED = 101, "user created"
+    LOGIN_SUCCEEDED = 102, "login succeeded"
+    LOGIN_FAILED = 103, "login failed"
+    ACCOUNT_LOCKED = 104, "account locked"
+    LOGOUT = 105, "logout"
+    TOTP_ENROLLED = 106, "TOTP device enrolled"
+    SUDO_GRANTED = 107, "sudo re-authentication"
+    API_TOKEN_CREATED = 108, "API token created"
+    API_TOKEN_REVOKED = 109, "API token revoked"
+    ROLES_CHANGED = 110, "roles changed"
+    # 200s: cases
+    CASE_CREATED = 201, "case created"
+    CASE_TRANSITIONED = 202, "case transition"
+    CASE_ASSIGNED = 203, "case assigned"
+    CASE_NOTE_ADDED = 204, "note added"
+    CASE_PARTY_ADDED = 205, "party added"
+    CASE_EVIDENCE_ADDED = 206, "evidence captured"
+    RESTRICTED_CASE_VIEWED = 207, "restricted case viewed"
+    CASE_MEMBER_ADDED = 208, "case member added"
+    # 900s: the system itself
+    KEYS_ROTATED = 901, "encryption keys rotated"
+
+
+def canonical(content: dict[str, Any]) -> bytes:
+    """The exact bytes that are hashed: sorted keys, no whitespace, UTF-8."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+class AuditHead(models.Model):
+    """The single row that serialises appends to the chain."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.seq}"
+
+
+class AuditEvent(models.Model):
+    seq = models.BigIntegerField(unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The actor's username at the time, so the row reads the same after a rename.
+    actor_label = models.CharField(max_length=150, blank=True)
+    event_type = models.PositiveIntegerField(choices=AuditEventType.choices)
+    subject_type = models.CharField(max_length=50, blank=True)
+    subject_id = models.CharField(max_length=64, blank=True)
+    # Identifiers and field names only: no report bodies or personal data in the audit trail.
+    data = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="audit_event_subject")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.get_event_type_display()}"
+
+    def content(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "created_at": self.created_at.isoformat(),
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "event_type": self.event_type,
+            "subject_type": self.subject_type,
+            "subject_id": self.subject_id,
+            "data": self.data,
+            "ip_address": self.ip_address,
+        }
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.prev_hash.encode() + canonical(self.content())).hexdigest()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("AuditEvent rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("AuditEvent rows are append-only")

@@ -1,0 +1,227 @@
+"""Safetydesk settings: one file, everything from the environment (ARCHITECTURE §2).
+
+Modes (`SAFETYDESK_ENV`):
+- `production` (the default: fail closed) needs SECRET_KEY and SAFETYDESK_ENCRYPTION_KEYS.
+- `development` (what `make run` uses, with SAFETYDESK_DEMO=1) generates both keys once under
+  var/ so that a restart can still read what was encrypted.
+- `test` uses throwaway keys and a fast password hasher.
+"""
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+import dj_database_url
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from safetydesk.lib.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("SAFETYDESK_VAR_DIR", str(BASE_DIR / "var")))
+
+DEMO = env_bool("SAFETYDESK_DEMO")
+MODE = env_str("SAFETYDESK_ENV", "development" if DEMO else "production")
+if MODE not in {"production", "development", "test"}:
+    raise ImproperlyConfigured(f"SAFETYDESK_ENV must be production, development or test, not {MODE!r}")
+PRODUCTION = MODE == "production"
+DEBUG = env_bool("DEBUG", default=False) and not PRODUCTION
+
+
+def _local_secret(name: str, generate: Callable[[], str]) -> str:
+    """A key kept under var/ for development: made once, then reused on every start."""
+    path = VAR_DIR / name
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(generate())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = env_str("SECRET_KEY")
+# Newest key first; older keys still decrypt until `safetydesk keys rotate` has re-encrypted.
+ENCRYPTION_KEYS = env_list("SAFETYDESK_ENCRYPTION_KEYS")
+if MODE == "test":
+    SECRET_KEY = SECRET_KEY or "test-secret-key-not-for-production"  # noqa: S105
+    ENCRYPTION_KEYS = ENCRYPTION_KEYS or ["0aOv2wDngLz8ngtK8yRjxfRXG0Pn3nRoCZzF3Bz9ZcU="]
+elif MODE == "development":
+    SECRET_KEY = SECRET_KEY or _local_secret("dev-secret-key", lambda: secrets.token_urlsafe(50))
+    ENCRYPTION_KEYS = ENCRYPTION_KEYS or [_local_secret("dev-encryption-key", lambda: Fernet.generate_key().decode())]
+if not SECRET_KEY:
+    raise ImproperlyConfigured("Production mode needs SECRET_KEY (or SECRET_KEY_FILE).")
+if not ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "Production mode needs SAFETYDESK_ENCRYPTION_KEYS (or SAFETYDESK_ENCRYPTION_KEYS_FILE): "
+        "comma-separated Fernet keys, newest first."
+    )
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks_db",
+    "safetydesk.lib",
+    "safetydesk.accounts",
+    "safetydesk.audit",
+    "safetydesk.cases",
+    "safetydesk.console",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "safetydesk.urls"
+WSGI_APPLICATION = "safetydesk.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "console:dashboard"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'safetydesk.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets the web process read while the worker writes; IMMEDIATE takes the write
+        # lock at BEGIN so two writers queue instead of failing with "database is locked".
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background work ------------------------------------------------------------------------
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate" if MODE == "test" else "db")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "db": "django_tasks_db.DatabaseBackend",
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+
+# --- Passwords and logins -------------------------------------------------------------------
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+if MODE == "test":
+    # Argon2 is deliberately slow; tests log in hundreds of times.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Staff must use TOTP unless this is the demo.
+REQUIRE_2FA = env_bool("SAFETYDESK_REQUIRE_2FA", default=not DEMO)
+LOGIN_LOCKOUT_ATTEMPTS = env_int("SAFETYDESK_LOCKOUT_ATTEMPTS", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("SAFETYDESK_LOCKOUT_MINUTES", 15)
+SUDO_MINUTES = env_int("SAFETYDESK_SUDO_MINUTES", 10)
+OTP_TOTP_ISSUER = "Safetydesk"
+
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'none'"],
+}
+
+# --- Cases and clocks ([P] defaults, DOMAIN §3.3, §20) -------------------------------------
+SLA_ACK_BUSINESS_DAYS = env_int("SAFETYDESK_SLA_ACK_BUSINESS_DAYS", 2)
+SLA_AGING_DAYS = env_int("SAFETYDESK_SLA_AGING_DAYS", 30)
+SLA_TARGET_DAYS = env_int("SAFETYDESK_SLA_TARGET_DAYS", 60)
+# Business-day calendar: a country code for the `holidays` package, plus extra dates.
+HOLIDAY_COUNTRY = env_str("SAFETYDESK_HOLIDAY_COUNTRY", "US")
+HOLIDAY_SUBDIVISION = env_str("SAFETYDESK_HOLIDAY_SUBDIVISION", "") or None
+EXTRA_HOLIDAYS = env_list("SAFETYDESK_EXTRA_HOLIDAYS")  # YYYY-MM-DD, e.g. an office closure
+CASE_REFERENCE_PREFIX = env_str("SAFETYDESK_CASE_PREFIX", "SD")
+QUEUE_PAGE_SIZE = env_int("SAFETYDESK_QUEUE_PAGE_SIZE", 50)
+
+# --- Internationalisation ------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("ja", _("Japanese")),
+    ("fr", _("French")),
+    ("de", _("German")),
+    ("ar", _("Arabic")),
+]
+LOCALE_PATHS = [BASE_DIR / "safetydesk" / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+# --- Static files and email ----------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+if MODE == "test":
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+elif DEMO and not env_str("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Safetydesk <safetydesk@example.org>")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}

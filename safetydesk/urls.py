@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from safetydesk.api.urls import api
+
+urlpatterns = [
+    path("accounts/", include("safetydesk.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("", include("safetydesk.console.urls")),
+]
