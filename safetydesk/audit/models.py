@@ -81,6 +81,14 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.get_event_type_display()}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("AuditEvent rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("AuditEvent rows are append-only")
+
     def content(self) -> dict[str, Any]:
         return {
             "seq": self.seq,
@@ -96,11 +104,3 @@ class AuditEvent(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.prev_hash.encode() + canonical(self.content())).hexdigest()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("AuditEvent rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("AuditEvent rows are append-only")

@@ -9,6 +9,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -234,7 +235,7 @@ def do_transition(
         data={"transition": step.name, "from": from_state, "to": step.target},
     )
     for effect in step.on_commit:
-        transaction.on_commit(lambda effect=effect: effect(case.pk, cleaned))
+        transaction.on_commit(partial(effect, case.pk, cleaned))
     return case
 
 

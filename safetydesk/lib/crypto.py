@@ -16,9 +16,6 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-# Every Fernet token starts with version byte 0x80, which is "gA" in urlsafe base64.
-TOKEN_PREFIX = "gAAAAA"
-
 
 @cache
 def _fernet_for(keys: tuple[str, ...]) -> MultiFernet:
