@@ -43,7 +43,7 @@ SECRET_KEY = env_str("SECRET_KEY")
 # Newest key first; older keys still decrypt until `safetydesk keys rotate` has re-encrypted.
 ENCRYPTION_KEYS = env_list("SAFETYDESK_ENCRYPTION_KEYS")
 if MODE == "test":
-    SECRET_KEY = SECRET_KEY or "test-secret-key-not-for-production"  # noqa: S105
+    SECRET_KEY = SECRET_KEY or "test-secret-key-not-for-production"
     ENCRYPTION_KEYS = ENCRYPTION_KEYS or ["0aOv2wDngLz8ngtK8yRjxfRXG0Pn3nRoCZzF3Bz9ZcU="]
 elif MODE == "development":
     SECRET_KEY = SECRET_KEY or _local_secret("dev-secret-key", lambda: secrets.token_urlsafe(50))
@@ -210,13 +210,28 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-if MODE == "test":
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-elif DEMO and not env_str("EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
+# Outbound mail (Django 6.1 MAILERS). The demo prints mail to the console unless EMAIL_HOST is
+# set; tests get Django's in-memory outbox automatically.
+_mail_backend = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+if DEMO and not env_str("EMAIL_HOST"):
+    _mail_backend = "django.core.mail.backends.console.EmailBackend"
+MAILERS = {
+    "default": {
+        "BACKEND": _mail_backend,
+        "OPTIONS": (
+            {
+                "host": env_str("EMAIL_HOST", "127.0.0.1"),
+                "port": env_int("EMAIL_PORT", 25),
+                "username": env_str("EMAIL_HOST_USER"),
+                "password": env_str("EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("EMAIL_USE_TLS"),
+                "timeout": env_int("EMAIL_TIMEOUT", 30),
+            }
+            if _mail_backend.endswith("smtp.EmailBackend")
+            else {}
+        ),
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Safetydesk <safetydesk@example.org>")
 
 LOGGING = {
