@@ -70,11 +70,14 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
+    # Serves the API docs' Swagger UI from our own static files (the CSP allows only 'self').
+    "ninja",
     "safetydesk.lib",
     "safetydesk.accounts",
     "safetydesk.audit",
     "safetydesk.cases",
     "safetydesk.console",
+    "safetydesk.api",
 ]
 
 MIDDLEWARE = [
