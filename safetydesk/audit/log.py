@@ -31,7 +31,7 @@ def record_audit(
             subject_type=subject._meta.label_lower if subject is not None else "",
             subject_id=str(subject.pk) if subject is not None else "",
             data=data or {},
-            ip_address=ip_address,
+            ip_address=_stored_ip(ip_address),
             prev_hash=head.hash,
         )
         # Normalise through JSON so the hash is of what the database will give back.
@@ -46,6 +46,13 @@ def _roundtrip(data: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(data, default=str))
 
 
+def _stored_ip(ip_address: str | None) -> str | None:
+    # The column stores "" as NULL and IPv6 in compressed lower case; hash what it will hold.
+    if not ip_address:
+        return None
+    return AuditEvent._meta.get_field("ip_address").get_prep_value(ip_address)
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     seq: int | None
@@ -54,6 +61,8 @@ class ChainBreak:
 
 def verify_chain(batch_size: int = 5000) -> ChainBreak | None:
     """The first place the chain is broken, or None if it is intact."""
+    head_before = AuditHead.objects.filter(pk=1).first()
+    head_seq_before = head_before.seq if head_before is not None else 0
     prev_hash = "0" * 64
     expected_seq = 1
     for event in _iter_events(batch_size):
@@ -68,20 +77,35 @@ def verify_chain(batch_size: int = 5000) -> ChainBreak | None:
             return ChainBreak(event.seq, f"row #{event.seq} was changed after it was written")
         prev_hash = event.hash
         expected_seq += 1
-    head = AuditHead.objects.filter(pk=1).first()
     last_seq = expected_seq - 1
-    if head is not None and (head.seq != last_seq or head.hash != prev_hash):
+    # Read the head after the walk: rows appended meanwhile move it past the last row we saw,
+    # which is not a break. Rows past the head were not written by record_audit.
+    head = AuditHead.objects.filter(pk=1).first()
+    head_seq = head.seq if head is not None else 0
+    if head is None and last_seq > 0:
+        return ChainBreak(None, f"the chain has {last_seq} rows but its head row is missing")
+    if last_seq > head_seq:
         return ChainBreak(
-            last_seq + 1 if head.seq > last_seq else head.seq,
-            f"the chain ends at row #{last_seq} but the head says #{head.seq}: rows were deleted from the end",
+            head_seq + 1,
+            f"row #{head_seq + 1} is past the head (#{head_seq}): rows were added behind the app's back",
         )
+    if head_seq_before > last_seq:
+        return ChainBreak(
+            last_seq + 1,
+            f"the chain ends at row #{last_seq} but the head says #{head_seq_before}: "
+            "rows were deleted from the end",
+        )
+    if head is not None and head_seq == last_seq and head.hash != prev_hash:
+        return ChainBreak(last_seq, f"row #{last_seq} does not match the head: it was changed or replaced")
     return None
 
 
 def _iter_events(batch_size: int) -> Iterator[AuditEvent]:
-    last = 0
+    # No lower bound on the first batch: a row inserted with seq <= 0 must be seen too.
+    qs = AuditEvent.objects.order_by("seq")
+    last: int | None = None
     while True:
-        batch = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq")[:batch_size])
+        batch = list((qs if last is None else qs.filter(seq__gt=last))[:batch_size])
         if not batch:
             return
         yield from batch
