@@ -1,0 +1,86 @@
+"""Personal API tokens: `Authorization: Bearer sdt_…`.
+
+Only the SHA-256 of a token is stored (accounts.models.ApiToken). A request is let in when the
+token exists, is not revoked, belongs to an active user, and that user has a role that may
+read internal case files; which cases and which changes is then decided per case by
+accounts.permissions and the actions, exactly as in the console.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from safetydesk.accounts.models import ApiToken, User, hash_token
+from safetydesk.api.errors import RoleNotPermitted, Unauthenticated
+
+# `last_used_at` is for the token's owner ("is this token still in use?"), so minute precision
+# is plenty and saves a write on nearly every request.
+LAST_USED_PRECISION = dt.timedelta(minutes=1)
+
+
+class TokenAuth(HttpBearer):
+    openapi_bearerFormat = "sdt_…"
+    openapi_description = (
+        "A personal API token, sent as `Authorization: Bearer sdt_…`. The token's owner must have "
+        "a role that may read internal case files; what they may change follows their roles."
+    )
+
+    def __call__(self, request: HttpRequest) -> User:
+        value = request.headers.get(self.header, "")
+        scheme, _, token = value.partition(" ")
+        if not value:
+            raise Unauthenticated("Send an API token: Authorization: Bearer sdt_…", details={"reason": "missing_token"})
+        if scheme.lower() != self.openapi_scheme or not token.strip():
+            raise Unauthenticated(
+                "Use the Bearer scheme: Authorization: Bearer sdt_…", details={"reason": "wrong_scheme"}
+            )
+        return self.authenticate(request, token.strip())
+
+    def authenticate(self, request: HttpRequest, token: str) -> User:
+        row = None
+        if token.startswith(ApiToken.PREFIX):
+            row = ApiToken.objects.select_related("user").filter(token_hash=hash_token(token)).first()
+        if row is None:
+            raise Unauthenticated("This API token is not valid.", details={"reason": "invalid_token"})
+        if row.revoked_at is not None:
+            raise Unauthenticated("This API token has been revoked.", details={"reason": "revoked_token"})
+        user = row.user
+        if not user.is_active:
+            raise Unauthenticated(
+                "The account this token belongs to is deactivated.", details={"reason": "inactive_user"}
+            )
+        record_token_use(row)
+        if not user.can_read_internal:
+            raise RoleNotPermitted("Your roles do not allow reading case files through the API.")
+        # Code shared with the console reads request.user.
+        request.user = user
+        return user
+
+
+def record_token_use(token: ApiToken, now: dt.datetime | None = None) -> bool:
+    """Stamp `last_used_at`, at most once per LAST_USED_PRECISION. True if this call wrote.
+
+    The row already in hand answers "recent enough?" without a query; the conditional UPDATE
+    makes concurrent requests agree on one writer.
+    """
+    now = now or timezone.now()
+    threshold = now - LAST_USED_PRECISION
+    if token.last_used_at is not None and token.last_used_at > threshold:
+        return False
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lte=threshold)
+    written = ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now) == 1
+    if written:
+        token.last_used_at = now
+    return written
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The user a request was authenticated as (set by TokenAuth)."""
+    user: Any = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise Unauthenticated("Send an API token: Authorization: Bearer sdt_…", details={"reason": "missing_token"})
+    return user
