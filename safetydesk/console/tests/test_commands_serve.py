@@ -1,0 +1,197 @@
+"""`safetydesk serve` runs gunicorn and a task worker as one command, and stops both cleanly.
+
+These start the real command as the operator would, against a fresh SQLite database in a
+temporary var/ directory, and look at the real processes and the real task table."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+from django.tasks import task
+from django.test import SimpleTestCase
+
+ROOT = Path(__file__).resolve().parents[3]
+DEADLINE = 30.0
+
+
+@task()
+def report_worker_pid() -> int:
+    """Enqueued by the tests; its result says which process ran it."""
+    return os.getpid()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def children_of(pid: int) -> dict[int, str]:
+    """The live child processes of `pid`, each with its command line."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue  # it ended while we looked
+        # fields: state, ppid, …; a zombie (state Z) has already ended.
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found[int(stat.parent.name)] = cmdline.replace(b"\0", b" ").decode()
+    return found
+
+
+def wait_for[T](what: str, probe: Callable[[], T | None], timeout: float = DEADLINE) -> T:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = probe()
+        if value is not None:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
+
+
+class ServeCommandTests(SimpleTestCase):
+    var_dir: str
+    env: dict[str, str]
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        cls.var_dir = tempfile.mkdtemp(prefix="safetydesk-serve-")
+        cls.addClassCleanup(shutil.rmtree, cls.var_dir, ignore_errors=True)
+        # The operator's environment, less anything that would point at another database,
+        # task backend or settings module (CI runs the suite with DATABASE_URL set).
+        cls.env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("SAFETYDESK_", "DJANGO_", "DATABASE_", "TASKS_", "SECRET_KEY"))
+        }
+        cls.env.update(SAFETYDESK_ENV="development", SAFETYDESK_VAR_DIR=cls.var_dir)
+        cls.safetydesk("migrate", "--verbosity", "0")
+
+    # The subprocess calls below run our own command (sys.executable) with fixed arguments.
+    @classmethod
+    def safetydesk(cls, *args: str) -> str:
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "safetydesk.cli", *args],
+            cwd=ROOT, env=cls.env, capture_output=True, text=True, timeout=120, check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def start_serve(self, *args: str) -> tuple[subprocess.Popen[bytes], int]:
+        port = free_port()
+        log = Path(self.var_dir) / f"serve-{port}.log"
+        with log.open("wb") as out:
+            serve = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "safetydesk.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers=1", *args],
+                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+            )
+        self.addCleanup(self.kill_if_running, serve)
+        self.log = log
+
+        def answer() -> int | None:
+            if serve.poll() is not None:
+                raise AssertionError(f"serve exited with {serve.returncode}:\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5) as response:
+                    return int(response.status) if response.headers["X-Content-Type-Options"] == "nosniff" else None
+            except urllib.error.HTTPError as error:
+                return int(error.code) if error.headers["X-Content-Type-Options"] == "nosniff" else None
+            except (urllib.error.URLError, ConnectionError):
+                return None  # not listening yet
+
+        status = wait_for("the site to answer", answer)
+        assert status < 500, log.read_text()
+        assert f"http://127.0.0.1:{port}/" in log.read_text()
+        return serve, port
+
+    @staticmethod
+    def kill_if_running(process: subprocess.Popen[bytes]) -> None:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+    def processes(self, serve: subprocess.Popen[bytes]) -> tuple[int | None, int | None]:
+        """(gunicorn's pid, the task worker's pid) among serve's children."""
+        gunicorn = worker = None
+        for pid, cmdline in children_of(serve.pid).items():
+            if "-m gunicorn safetydesk.wsgi:application" in cmdline:
+                gunicorn = pid
+            elif cmdline.endswith("-m safetydesk.cli worker "):
+                worker = pid
+        return gunicorn, worker
+
+    def both_running(self, serve: subprocess.Popen[bytes]) -> tuple[int, int]:
+        def probe() -> tuple[int, int] | None:
+            gunicorn, worker = self.processes(serve)
+            return (gunicorn, worker) if gunicorn and worker else None
+
+        return wait_for("gunicorn and the task worker", probe)
+
+    def stop(self, serve: subprocess.Popen[bytes]) -> None:
+        children = children_of(serve.pid)
+        started = time.monotonic()
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=15) == 0, self.log.read_text()
+        assert time.monotonic() - started < 10
+        assert not [pid for pid in children if Path(f"/proc/{pid}").exists()], "a child outlived serve"
+
+    def finished_task(self, task_id: str) -> tuple[str, int | None] | None:
+        """(status, return value) of a task once it has finished, read from the worker's database."""
+        with closing(sqlite3.connect(Path(self.var_dir) / "safetydesk.sqlite3")) as db:
+            status, return_value = db.execute(
+                "SELECT status, return_value FROM django_tasks_database_dbtaskresult WHERE id = ?",
+                [uuid.UUID(task_id).hex],  # how Django stores a UUIDField in SQLite
+            ).fetchone()
+        if status in {"READY", "RUNNING"}:
+            return None
+        return status, json.loads(return_value) if return_value else None
+
+    def test_it_serves_pages_and_runs_tasks_until_sigterm(self) -> None:
+        serve, _port = self.start_serve()
+        gunicorn, worker = self.both_running(serve)
+        assert children_of(gunicorn), "gunicorn has no worker processes"
+
+        task_id = self.safetydesk(
+            "shell", "--verbosity=0", "-c",
+            "from safetydesk.console.tests.test_commands_serve import report_worker_pid as t; print(t.enqueue().id)",
+        ).strip()
+        assert wait_for("the task to finish", lambda: self.finished_task(task_id)) == ("SUCCESSFUL", worker)
+
+        self.stop(serve)
+
+    def test_it_restarts_a_crashed_task_worker(self) -> None:
+        serve, _port = self.start_serve()
+        gunicorn, worker = self.both_running(serve)
+
+        os.kill(worker, signal.SIGKILL)
+        restarted = wait_for(
+            "a new worker", lambda: pid if (pid := self.processes(serve)[1]) not in {None, worker} else None
+        )
+
+        assert self.processes(serve) == (gunicorn, restarted)
+        assert "The task worker exited (status -9); restarting it" in self.log.read_text()
+        self.stop(serve)
+
+    def test_it_starts_no_worker_when_asked(self) -> None:
+        serve, _port = self.start_serve("--no-worker")
+
+        gunicorn, worker = self.processes(serve)
+        assert gunicorn is not None
+        assert worker is None
+        self.stop(serve)
