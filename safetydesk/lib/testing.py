@@ -8,7 +8,9 @@ Usage:
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.test import TestCase
+from django.test import Client, TestCase
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safetydesk.accounts.models import User
 from safetydesk.accounts.roles import Role
@@ -22,6 +24,19 @@ def make_staff(username: str, *roles: str, **fields: Any) -> User:
     )
     user.groups.set(Group.objects.filter(name__in=roles))
     return User.objects.get(pk=user.pk)  # fresh, so the cached roles are right
+
+
+def force_login_verified(client: Client, user: User) -> TOTPDevice:
+    """Log in as if with password and TOTP code. With settings.REQUIRE_2FA on (as in tests),
+    accounts.decorators.staff_required sends a plain force_login() to the code step."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
 
 
 class Personas:
