@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from safetydesk.accounts.permissions import visible_cases
-from safetydesk.cases.models import Case, CaseEvent, CaseKind, Priority
+from safetydesk.cases.models import Case, CaseEvent, CaseKind, Evidence, Priority
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,8 @@ def case_detail(case: Case) -> Case:
         .prefetch_related(
             "assistants",
             "parties",
-            "evidence",
+            # captured_by: the API shows who captured each item (chain of custody).
+            Prefetch("evidence", queryset=Evidence.objects.select_related("captured_by")),
             "notes__author",
             Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("created_at", "id")),
         )
