@@ -1,6 +1,7 @@
 """The HTTP API under /api/v1 (django-ninja); the schema is at /api/v1/openapi.json."""
 
-from ninja import NinjaAPI
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Router
 
 from safetydesk.api.auth import TokenAuth
 from safetydesk.api.errors import JSONParser, register_error_handlers
@@ -25,3 +26,15 @@ api = NinjaAPI(
 )
 register_error_handlers(api)
 api.add_router("/cases", cases_router)
+
+# Added last, so it only sees what no router above matched: an unknown address under /api/v1
+# answers with the API's error envelope rather than Django's HTML page.
+unmatched = Router()
+
+
+@unmatched.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False)
+def no_such_endpoint(request: HttpRequest, rest: str) -> None:
+    raise Http404(rest)
+
+
+api.add_router("", unmatched)
