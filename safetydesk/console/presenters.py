@@ -1,0 +1,161 @@
+"""Turn cases and timeline rows into what the case page shows. Display only: no rules."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from safetydesk.accounts.models import User
+from safetydesk.cases.models import Case, CaseEvent, CaseEventKind, PartyRole
+from safetydesk.cases.workflow import Transition, Workflow, workflow_for
+
+
+def state_label(kind: str, state: str) -> str:
+    """The workflow's label for a state; the raw name if the workflow no longer has it."""
+    workflow = workflow_for(kind)
+    return next((s.label for s in workflow.states if s.name == state), state.replace("_", " ").capitalize())
+
+
+@dataclass(frozen=True)
+class Clock:
+    label: str
+    due_at: dt.datetime | None
+    met_at: dt.datetime | None
+    overdue: bool
+    met_label: str
+    flag: str
+
+
+def case_clocks(case: Case, now: dt.datetime) -> list[Clock]:
+    """The acknowledgement clock, the target and the aging alert, each flagged when passed."""
+    running = not case.is_closed
+
+    def passed(due: dt.datetime | None, met: dt.datetime | None) -> bool:
+        return running and met is None and due is not None and due < now
+
+    return [
+        Clock(
+            _("Acknowledgement due"), case.ack_due_at, case.acknowledged_at,
+            passed(case.ack_due_at, case.acknowledged_at), _("Acknowledged"), _("Overdue"),
+        ),
+        Clock(
+            _("Target"), case.target_due_at, case.closed_at, passed(case.target_due_at, None), _("Closed"),
+            _("Overdue"),
+        ),
+        Clock(_("Aging alert"), case.aging_alert_at, case.closed_at, case.is_aging, _("Closed"), _("Aging")),
+    ]
+
+
+@dataclass(frozen=True)
+class Detail:
+    label: str
+    value: str
+    long: bool = False
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: CaseEvent
+    title: str
+    from_label: str = ""
+    to_label: str = ""
+    details: list[Detail] = field(default_factory=list)
+    anchor: str = ""
+    anchor_label: str = ""
+
+
+def _transition_details(step: Transition | None, data: dict[str, Any]) -> list[Detail]:
+    specs = {spec.name: spec for spec in step.fields} if step else {}
+    details = []
+    for name, raw in data.items():
+        if raw in ("", None, [], {}):
+            continue
+        spec = specs.get(name)
+        value = str(raw)
+        if spec is not None and spec.kind == "choice":
+            value = str(dict(spec.choices).get(value, value))
+        label = spec.label if spec is not None else name.replace("_", " ").capitalize()
+        details.append(Detail(label, value, long=bool(spec and spec.kind == "textarea") or len(value) > 80))
+    return details
+
+
+def _people(ids: Iterable[int]) -> dict[int, str]:
+    wanted = {i for i in ids if isinstance(i, int)}
+    if not wanted:
+        return {}
+    return {u.pk: str(u) for u in User.objects.filter(pk__in=wanted)}
+
+
+def timeline(case: Case, events: Iterable[CaseEvent]) -> list[TimelineEntry]:
+    """The case's timeline, newest first, in words. One extra query names assigned people."""
+    events = list(events)
+    workflow: Workflow = workflow_for(case.kind)
+    assigned_ids: list[int] = []
+    for event in events:
+        if event.kind == CaseEventKind.ASSIGNED:
+            assigned_ids.append(event.data.get("lead"))
+            assigned_ids.extend(event.data.get("assistants") or [])
+    names = _people(assigned_ids)
+
+    def name(pk: Any) -> str:
+        return names.get(pk, _("person #%(id)s") % {"id": pk})
+
+    entries = []
+    for event in reversed(events):
+        data = event.data or {}
+        kind = event.kind
+        if kind == CaseEventKind.TRANSITION:
+            step = workflow.transition(event.transition)
+            entries.append(
+                TimelineEntry(
+                    event,
+                    title=step.label if step else event.transition.replace("_", " ").capitalize(),
+                    from_label=state_label(case.kind, event.from_state),
+                    to_label=state_label(case.kind, event.to_state),
+                    details=_transition_details(step, data),
+                )
+            )
+        elif kind == CaseEventKind.CREATED:
+            details = [Detail(_("Channel"), data["channel"])] if data.get("channel") else []
+            entries.append(
+                TimelineEntry(
+                    event, title=_("Case opened"), to_label=state_label(case.kind, event.to_state), details=details
+                )
+            )
+        elif kind == CaseEventKind.ASSIGNED:
+            assistants = [name(pk) for pk in data.get("assistants") or []]
+            entries.append(
+                TimelineEntry(
+                    event,
+                    title=_("Assignment changed"),
+                    details=[
+                        Detail(_("Lead"), name(data["lead"]) if data.get("lead") else _("none")),
+                        Detail(_("Assistants"), ", ".join(assistants) if assistants else _("none")),
+                    ],
+                )
+            )
+        elif kind == CaseEventKind.NOTE:
+            entries.append(
+                TimelineEntry(
+                    event, title=_("Note added"), anchor=f"note-{data.get('note')}", anchor_label=_("Read the note")
+                )
+            )
+        elif kind == CaseEventKind.EVIDENCE:
+            sha = str(data.get("sha256", ""))
+            entries.append(
+                TimelineEntry(
+                    event,
+                    title=_("Evidence captured"),
+                    details=[Detail("SHA-256", sha[:12])] if sha else [],
+                    anchor=f"evidence-{data.get('evidence')}",
+                    anchor_label=_("See the evidence"),
+                )
+            )
+        elif kind == CaseEventKind.PARTY:
+            role = str(dict(PartyRole.choices).get(data.get("role", ""), data.get("role", "")))
+            entries.append(TimelineEntry(event, title=_("Party added"), details=[Detail(_("Role"), role)]))
+        else:
+            entries.append(TimelineEntry(event, title=str(event.get_kind_display())))
+    return entries
