@@ -36,3 +36,13 @@ def post_password(client: Client, username: str, password: str = TEST_PASSWORD, 
 
 def audit_rows(event_type: AuditEventType, **filters: object) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(event_type=event_type, **filters).order_by("seq"))
+
+
+def enter_sudo(client: Client, device: TOTPDevice | None) -> None:
+    """Re-authenticate through the sudo page, as the person would."""
+    data = {"password": TEST_PASSWORD}
+    if device is not None:
+        data["code"] = code_for(device)
+    response = client.post(SUDO_URL, data)
+    assert response.status_code == 302, response.content
+    assert response["Location"] == SETTINGS_URL
