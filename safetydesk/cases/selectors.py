@@ -115,7 +115,7 @@ def search(user: Any, text: str, limit: int = 50) -> list[Case]:
     title_q = Q()
     for word in text.split()[:8]:
         title_q &= Q(title__icontains=word)
-    return list(qs.filter(title_q).order_by("-opened_at")[:limit])
+    return list(qs.filter(title_q).order_by("-opened_at", "-id")[:limit])
 
 
 def case_detail(case: Case) -> Case:
