@@ -152,9 +152,9 @@ def field_error(error: dict[str, Any]) -> dict[str, Any]:
     """One pydantic error as clients see it: where, which field, what is wrong."""
     loc = [str(part) for part in error.get("loc", ())]
     source = loc[0] if loc else ""
-    # Ninja puts the view's parameter name after the source ("body", "payload", "title");
-    # clients know the field, not our parameter, so it is dropped when a field follows.
-    path = loc[2:] if source == "body" and len(loc) > 2 else loc[1:]
+    # Ninja puts the view's parameter name after "body" ("body", "payload", "title"); clients
+    # know fields, not our parameter names, so it is dropped. "" means the body as a whole.
+    path = loc[2:] if source == "body" else loc[1:]
     return {
         "location": source,
         "field": ".".join(path),

@@ -28,7 +28,14 @@ class ApiTestCase(PersonaTestCase):
         super().setUpTestData()
         cls.tokens = {}
         for user in (
-            cls.specialist, cls.manager, cls.director, cls.legal, cls.oncall, cls.crc, cls.auditor, cls.outsider,
+            cls.specialist,
+            cls.manager,
+            cls.director,
+            cls.legal,
+            cls.oncall,
+            cls.crc,
+            cls.auditor,
+            cls.outsider,
             cls.admin,
         ):
             cls.tokens[user.pk] = cls.make_token(user)
@@ -40,15 +47,15 @@ class ApiTestCase(PersonaTestCase):
         return raw
 
     def auth(self, user: User) -> dict[str, str]:
-        return {"HTTP_AUTHORIZATION": f"Bearer {self.tokens[user.pk]}"}
+        return {"Authorization": f"Bearer {self.tokens[user.pk]}"}
 
     def get(self, path: str, user: User, client: Client | None = None, **extra: Any) -> Any:
-        return (client or self.client).get(f"/api/v1{path}", **self.auth(user), **extra)
+        return (client or self.client).get(f"/api/v1{path}", headers=self.auth(user), **extra)
 
     def post(self, path: str, data: Any, user: User, client: Client | None = None, **extra: Any) -> Any:
         body = data if isinstance(data, (str, bytes)) else json.dumps(data)
         return (client or self.client).post(
-            f"/api/v1{path}", body, content_type="application/json", **self.auth(user), **extra
+            f"/api/v1{path}", body, content_type="application/json", headers=self.auth(user), **extra
         )
 
     def open_case(self, title: str = "Harassment on a talk page", **fields: Any) -> Case:

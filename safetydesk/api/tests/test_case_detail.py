@@ -3,6 +3,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from safetydesk.accounts.models import User
 from safetydesk.api.tests.base import ApiTestCase
 from safetydesk.cases.actions import PartyData, do_add_note, do_assign_case, do_capture_evidence
 from safetydesk.cases.models import Case, Evidence, EvidenceKind, PartyRole
@@ -23,8 +24,12 @@ class CaseDetailTests(ApiTestCase):
     def test_it_shows_the_case_file(self) -> None:
         case = self.triaged_case()
         do_capture_evidence(
-            case=case, acting_user=self.specialist, kind=EvidenceKind.DIFF,
-            permalink="https://en.wikipedia.org/w/index.php?diff=123", content="the diff", description="First insult",
+            case=case,
+            acting_user=self.specialist,
+            kind=EvidenceKind.DIFF,
+            permalink="https://en.wikipedia.org/w/index.php?diff=123",
+            content="the diff",
+            description="First insult",
         )
         do_add_note(case=case, acting_user=self.specialist, body="Checked the history.")
 
@@ -37,7 +42,8 @@ class CaseDetailTests(ApiTestCase):
         assert body["projects"] == ["enwiki"]
         assert body["created_by"] == {"id": self.specialist.pk, "username": "sam"}
         assert [(p["role"], p["display_name"]) for p in body["parties"]] == [
-            ("reporter", "Reporter1"), ("subject", "Pat Subject"),
+            ("reporter", "Reporter1"),
+            ("subject", "Pat Subject"),
         ]
         (evidence,) = body["evidence"]
         stored = Evidence.objects.get(case=case)
@@ -48,7 +54,11 @@ class CaseDetailTests(ApiTestCase):
         assert [n["body"] for n in body["notes"]] == ["Checked the history."]
         assert body["notes"][0]["author"]["username"] == "sam"
         assert [(e["kind"], e["transition"]) for e in body["timeline"]] == [
-            ("created", ""), ("transition", "acknowledge"), ("transition", "triage"), ("evidence", ""), ("note", ""),
+            ("created", ""),
+            ("transition", "acknowledge"),
+            ("transition", "triage"),
+            ("evidence", ""),
+            ("note", ""),
         ]
         assert body["timeline"][1]["from_state"] == "RECEIVED"
         assert body["timeline"][1]["to_state"] == "ACKNOWLEDGED"
@@ -65,7 +75,9 @@ class CaseDetailTests(ApiTestCase):
     def test_it_lists_the_transitions_with_their_fields(self) -> None:
         case = self.triaged_case()
 
-        transitions = {t["name"]: t for t in self.get(f"/cases/{case.reference}", self.specialist).json()["transitions"]}
+        transitions = {
+            t["name"]: t for t in self.get(f"/cases/{case.reference}", self.specialist).json()["transitions"]
+        }
 
         assert set(transitions) == {"defer", "decline", "prioritise", "close_no_action"}
         assert all(t["allowed"] and t["blocked_by"] is None for t in transitions.values())
@@ -81,7 +93,7 @@ class CaseDetailTests(ApiTestCase):
     def test_it_says_why_a_transition_is_blocked(self) -> None:
         case = self.move(self.triaged_case(), "prioritise")
 
-        def options(user: object) -> dict[str, dict[str, object]]:
+        def options(user: User) -> dict[str, dict[str, object]]:
             return {t["name"]: t for t in self.get(f"/cases/{case.reference}", user).json()["transitions"]}
 
         start = options(self.specialist)["start_investigation"]
@@ -106,7 +118,9 @@ class CaseDetailTests(ApiTestCase):
         case = self.triaged_case()
         # One of each to start with, so that every prefetch already runs once.
         do_add_note(case=case, acting_user=self.specialist, body="First note")
-        do_capture_evidence(case=case, acting_user=self.specialist, kind=EvidenceKind.DIFF, permalink="https://w.example/0")
+        do_capture_evidence(
+            case=case, acting_user=self.specialist, kind=EvidenceKind.DIFF, permalink="https://w.example/0"
+        )
         do_assign_case(case=case, acting_user=self.manager, lead=self.specialist, assistants=[self.oncall])
 
         def queries() -> int:
@@ -118,8 +132,12 @@ class CaseDetailTests(ApiTestCase):
         before = queries()
         for i in range(1, 11):
             do_add_note(case=case, acting_user=self.manager, body=f"Note {i}")
-            do_capture_evidence(case=case, acting_user=self.oncall, kind=EvidenceKind.DIFF, permalink=f"https://w.example/{i}")
-        do_assign_case(case=case, acting_user=self.manager, lead=self.specialist, assistants=[self.oncall, self.manager])
+            do_capture_evidence(
+                case=case, acting_user=self.oncall, kind=EvidenceKind.DIFF, permalink=f"https://w.example/{i}"
+            )
+        do_assign_case(
+            case=case, acting_user=self.manager, lead=self.specialist, assistants=[self.oncall, self.manager]
+        )
 
         assert queries() == before
 

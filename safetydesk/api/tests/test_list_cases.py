@@ -5,18 +5,30 @@ import datetime as dt
 from django.test import override_settings
 from django.utils import timezone
 
+from safetydesk.accounts.models import User
 from safetydesk.api.tests.base import ApiTestCase
 from safetydesk.cases.actions import do_assign_case
 from safetydesk.cases.models import Case, CaseKind, Confidentiality, Priority
 
 SUMMARY_FIELDS = {
-    "reference", "kind", "state", "state_label", "priority", "confidentiality", "title", "language", "lead",
-    "opened_at", "sla_due_at", "overdue", "version",
+    "reference",
+    "kind",
+    "state",
+    "state_label",
+    "priority",
+    "confidentiality",
+    "title",
+    "language",
+    "lead",
+    "opened_at",
+    "sla_due_at",
+    "overdue",
+    "version",
 }
 
 
 class ListCasesTests(ApiTestCase):
-    def references(self, query: str = "", user: object = None) -> list[str]:
+    def references(self, query: str = "", user: User | None = None) -> list[str]:
         response = self.get(f"/cases{query}", user or self.specialist)
         assert response.status_code == 200, response.content
         return [item["reference"] for item in response.json()["items"]]
@@ -99,7 +111,8 @@ class ListCasesTests(ApiTestCase):
         internal = self.open_case("Internal")
         restricted = do_assign_case(
             case=self.open_case("Restricted", confidentiality=Confidentiality.RESTRICTED),
-            acting_user=self.specialist, lead=self.oncall,
+            acting_user=self.specialist,
+            lead=self.oncall,
         )
         privileged = self.open_case("Privileged", confidentiality=Confidentiality.LEGAL_PRIVILEGED)
 

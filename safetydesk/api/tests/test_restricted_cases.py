@@ -19,7 +19,9 @@ class RestrictedCaseTests(ApiTestCase):
         user = self.manager
         return [
             self.get(f"/cases/{reference}", user),
-            self.post(f"/cases/{reference}/transitions", {"transition": "acknowledge", "expected_version": version}, user),
+            self.post(
+                f"/cases/{reference}/transitions", {"transition": "acknowledge", "expected_version": version}, user
+            ),
             self.post(f"/cases/{reference}/notes", {"body": "Let me in"}, user),
             self.post(f"/cases/{reference}/assign", {"lead": user.pk, "expected_version": version}, user),
             self.post(f"/cases/{reference}/parties", {"role": "witness", "wiki_username": "W"}, user),
