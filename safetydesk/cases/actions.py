@@ -13,6 +13,8 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -60,6 +62,17 @@ def check_choice(value: str, choices: Iterable[str], label: str) -> str:
     if value not in set(choices):
         raise InvalidData(f"{label}: “{value}” is not a valid choice.", details={"field": label})
     return value
+
+
+def check_permalink(permalink: str) -> str:
+    """An http(s) link that fits the column: the case file renders it as a link."""
+    if len(permalink) > Evidence._meta.get_field("permalink").max_length:
+        raise InvalidData("The permalink is too long (1,000 characters at most).", details={"field": "permalink"})
+    try:
+        URLValidator(schemes=["http", "https"])(permalink)
+    except ValidationError:
+        raise InvalidData("The permalink must be an http(s) link.", details={"field": "permalink"}) from None
+    return permalink
 
 
 def start_clocks(case: Case, opened_at: dt.datetime) -> None:
@@ -308,6 +321,8 @@ def do_capture_evidence(
     check_choice(kind, EvidenceKind.values, "evidence kind")
     if not permalink and not content:
         raise InvalidData("Evidence needs a permalink or content.", details={"field": "permalink"})
+    if permalink:
+        check_permalink(permalink)
     case = _lock(case, None)
     _require_worker(acting_user, case)
     evidence = Evidence.objects.create(
