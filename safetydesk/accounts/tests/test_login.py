@@ -46,11 +46,11 @@ class PasswordOnlyLoginTests(PersonaTestCase):
     def test_it_logs_in_with_the_password_alone(self):
         response = post_password(self.client, "sam", next_url=SETTINGS_URL)
         self.assertRedirects(response, SETTINGS_URL)
-        self.assertEqual(self.client.session[SESSION_KEY], str(self.specialist.pk))
+        assert self.client.session[SESSION_KEY] == str(self.specialist.pk)
         [row] = audit_rows(AuditEventType.LOGIN_SUCCEEDED)
-        self.assertEqual(row.actor_id, self.specialist.pk)
-        self.assertEqual(row.data, {"method": "password"})
-        self.assertEqual(row.ip_address, "127.0.0.1")
+        assert row.actor_id == self.specialist.pk
+        assert row.data == {"method": "password"}
+        assert row.ip_address == "127.0.0.1"
 
     def test_it_goes_to_the_dashboard_by_default(self):
         response = post_password(self.client, "sam")
@@ -64,7 +64,7 @@ class PasswordOnlyLoginTests(PersonaTestCase):
         add_device(self.specialist)
         response = post_password(self.client, "sam")
         self.assertRedirects(response, VERIFY_URL)
-        self.assertNotIn(SESSION_KEY, self.client.session)
+        assert SESSION_KEY not in self.client.session
 
 
 @time_machine.travel(NOON, tick=False)
@@ -76,15 +76,15 @@ class TotpLoginTests(PersonaTestCase):
         response = post_password(self.client, "sam", next_url=SETTINGS_URL)
         self.assertRedirects(response, VERIFY_URL)
         # The right password alone is not a login.
-        self.assertNotIn(SESSION_KEY, self.client.session)
-        self.assertEqual(audit_rows(AuditEventType.LOGIN_SUCCEEDED), [])
+        assert SESSION_KEY not in self.client.session
+        assert audit_rows(AuditEventType.LOGIN_SUCCEEDED) == []
 
         response = self.client.post(VERIFY_URL, {"code": code_for(self.device)})
         self.assertRedirects(response, SETTINGS_URL)
-        self.assertEqual(self.client.session[SESSION_KEY], str(self.specialist.pk))
-        self.assertEqual(self.client.session[DEVICE_ID_SESSION_KEY], self.device.persistent_id)
+        assert self.client.session[SESSION_KEY] == str(self.specialist.pk)
+        assert self.client.session[DEVICE_ID_SESSION_KEY] == self.device.persistent_id
         [row] = audit_rows(AuditEventType.LOGIN_SUCCEEDED)
-        self.assertEqual(row.data, {"method": "password+totp"})
+        assert row.data == {"method": "password+totp"}
 
     def test_it_shows_the_code_field_for_one_time_codes(self):
         post_password(self.client, "sam")
@@ -96,13 +96,13 @@ class TotpLoginTests(PersonaTestCase):
     def test_it_refuses_a_wrong_code_and_counts_it(self):
         post_password(self.client, "sam")
         response = self.client.post(VERIFY_URL, {"code": wrong_code_for(self.device)})
-        self.assertEqual(response.status_code, 200)
+        assert response.status_code == 200
         self.assertContains(response, 'aria-describedby="id_code_error"')
-        self.assertNotIn(SESSION_KEY, self.client.session)
+        assert SESSION_KEY not in self.client.session
         self.specialist.refresh_from_db()
-        self.assertEqual(self.specialist.failed_logins, 1)
+        assert self.specialist.failed_logins == 1
         [row] = audit_rows(AuditEventType.LOGIN_FAILED)
-        self.assertEqual(row.data, {"reason": "bad_code", "step": "login", "failed_logins": 1})
+        assert row.data == {"reason": "bad_code", "step": "login", "failed_logins": 1}
 
     def test_it_accepts_a_code_only_once(self):
         code = code_for(self.device)
@@ -111,13 +111,13 @@ class TotpLoginTests(PersonaTestCase):
         self.client.logout()
         post_password(self.client, "sam")
         response = self.client.post(VERIFY_URL, {"code": code})
-        self.assertEqual(response.status_code, 200)
-        self.assertNotIn(SESSION_KEY, self.client.session)
+        assert response.status_code == 200
+        assert SESSION_KEY not in self.client.session
 
     def test_it_does_not_offer_the_code_step_without_the_password(self):
         response = self.client.post(VERIFY_URL, {"code": code_for(self.device)})
         self.assertRedirects(response, LOGIN_URL)
-        self.assertNotIn(SESSION_KEY, self.client.session)
+        assert SESSION_KEY not in self.client.session
 
     def test_it_forgets_a_pending_login_after_a_while(self):
         with time_machine.travel(NOON, tick=False) as traveller:
@@ -125,13 +125,13 @@ class TotpLoginTests(PersonaTestCase):
             traveller.shift(timedelta(seconds=PENDING_LOGIN_SECONDS + 1))
             response = self.client.post(VERIFY_URL, {"code": code_for(self.device)})
         self.assertRedirects(response, LOGIN_URL)
-        self.assertNotIn(SESSION_KEY, self.client.session)
+        assert SESSION_KEY not in self.client.session
 
     def test_it_does_not_let_a_pending_login_enroll_another_device(self):
         post_password(self.client, "sam")
         response = self.client.get(SETUP_URL)
         self.assertRedirects(response, VERIFY_URL)
-        self.assertEqual(list(TOTPDevice.objects.filter(user=self.specialist)), [self.device])
+        assert list(TOTPDevice.objects.filter(user=self.specialist)) == [self.device]
 
     def test_it_sends_a_logged_in_but_unverified_session_to_the_code_step(self):
         self.client.force_login(self.specialist)
@@ -139,4 +139,4 @@ class TotpLoginTests(PersonaTestCase):
         self.assertRedirects(response, f"{VERIFY_URL}?next=%2Faccounts%2Fsettings%2F")
         response = self.client.post(f"{VERIFY_URL}?next=%2Faccounts%2Fsettings%2F", {"code": code_for(self.device)})
         self.assertRedirects(response, SETTINGS_URL)
-        self.assertEqual(self.client.session[DEVICE_ID_SESSION_KEY], self.device.persistent_id)
+        assert self.client.session[DEVICE_ID_SESSION_KEY] == self.device.persistent_id

@@ -20,28 +20,28 @@ class LoginMessageTests(PersonaTestCase):
     def test_it_answers_an_unknown_user_and_a_wrong_password_alike(self):
         unknown = post_password(self.client, "nobody", "some guess")
         wrong = post_password(self.client, "nobody", "some guess")
-        self.assertEqual(unknown.status_code, wrong.status_code)
+        assert unknown.status_code == wrong.status_code
         unknown_page = page_without_tokens(unknown).replace("nobody", "USER")
         wrong_page = page_without_tokens(post_password(self.client, "sam", "some guess")).replace("sam", "USER")
-        self.assertEqual(unknown_page, wrong_page)
+        assert unknown_page == wrong_page
         self.assertContains(unknown, LOGIN_FAILED_MESSAGE)
 
     def test_it_answers_a_locked_account_alike_even_with_the_right_password(self):
         for _ in range(2):
             post_password(self.client, "sam", "some guess")
-        self.assertTrue(User.objects.get(pk=self.specialist.pk).is_locked)
+        assert User.objects.get(pk=self.specialist.pk).is_locked
         locked_right = page_without_tokens(post_password(self.client, "sam")).replace("sam", "USER")
         unknown = page_without_tokens(post_password(self.client, "nobody", "x")).replace("nobody", "USER")
-        self.assertEqual(locked_right, unknown)
+        assert locked_right == unknown
 
     def test_it_answers_a_deactivated_account_alike(self):
         User.objects.filter(pk=self.manager.pk).update(is_active=False)
         inactive = page_without_tokens(post_password(self.client, "mia")).replace("mia", "USER")
         unknown = page_without_tokens(post_password(self.client, "nobody", "x")).replace("nobody", "USER")
-        self.assertEqual(inactive, unknown)
+        assert inactive == unknown
 
     def test_it_audits_an_unknown_username_without_an_actor(self):
         post_password(self.client, "nobody", "some guess")
         [row] = audit_rows(AuditEventType.LOGIN_FAILED)
-        self.assertIsNone(row.actor_id)
-        self.assertEqual(row.data, {"reason": "unknown_user", "step": "login"})
+        assert row.actor_id is None
+        assert row.data == {"reason": "unknown_user", "step": "login"}

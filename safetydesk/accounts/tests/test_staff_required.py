@@ -25,8 +25,8 @@ class StaffRequiredTests(PersonaTestCase):
     def test_it_lets_verified_staff_in(self):
         force_login_verified(self.client, self.specialist)
         response = self.client.get("/staff-only/")
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.content, b"hello sam")
+        assert response.status_code == 200
+        assert response.content == b"hello sam"
 
     def test_it_sends_visitors_to_the_login_page(self):
         response = self.client.get("/staff-only/")
@@ -34,7 +34,7 @@ class StaffRequiredTests(PersonaTestCase):
 
     def test_it_refuses_an_account_with_no_role(self):
         force_login_verified(self.client, self.outsider)
-        self.assertEqual(self.client.get("/staff-only/").status_code, 403)
+        assert self.client.get("/staff-only/").status_code == 403
 
     def test_it_sends_a_password_only_session_with_a_device_to_the_code_step(self):
         add_device(self.specialist)
@@ -50,9 +50,9 @@ class StaffRequiredTests(PersonaTestCase):
     def test_it_lets_a_password_only_session_in_when_2fa_is_not_required(self):
         self.client.force_login(self.specialist)
         with self.settings(REQUIRE_2FA=False):
-            self.assertEqual(self.client.get("/staff-only/").status_code, 200)
+            assert self.client.get("/staff-only/").status_code == 200
             self.client.force_login(self.outsider)
-            self.assertEqual(self.client.get("/staff-only/").status_code, 403)
+            assert self.client.get("/staff-only/").status_code == 403
 
     def test_it_is_exported_under_both_names(self):
-        self.assertIs(require_staff, staff_required)
+        assert require_staff is staff_required

@@ -32,7 +32,7 @@ class ForcedEnrollmentTests(PersonaTestCase):
         response = post_password(self.client, "sam", next_url=SETTINGS_URL)
         self.assertRedirects(response, SETUP_URL)
         # Not logged in until the app is set up: nothing else is reachable.
-        self.assertNotIn(SESSION_KEY, self.client.session)
+        assert SESSION_KEY not in self.client.session
         self.assertRedirects(self.client.get(SETTINGS_URL), f"{LOGIN_URL}?next=%2Faccounts%2Fsettings%2F")
 
     def test_it_shows_the_secret_as_a_qr_code_and_as_text(self):
@@ -42,13 +42,13 @@ class ForcedEnrollmentTests(PersonaTestCase):
         self.assertContains(response, '<svg width="')
         self.assertContains(response, 'class="totp-qr"')
         secret = "".join(response.context["secret_groups"])
-        self.assertEqual(len(secret), 32)
-        self.assertIn(secret, device.config_url)
+        assert len(secret) == 32
+        assert secret in device.config_url
         self.assertContains(response, 'autocomplete="one-time-code"')
         # Reloading shows the same secret, so a half-done scan still works.
         again = self.client.get(SETUP_URL)
-        self.assertEqual(again.context["secret_groups"], response.context["secret_groups"])
-        self.assertEqual(TOTPDevice.objects.filter(user=self.specialist).count(), 1)
+        assert again.context["secret_groups"] == response.context["secret_groups"]
+        assert TOTPDevice.objects.filter(user=self.specialist).count() == 1
 
     def test_it_logs_in_once_the_device_is_confirmed(self):
         post_password(self.client, "sam", next_url=SETTINGS_URL)
@@ -57,27 +57,27 @@ class ForcedEnrollmentTests(PersonaTestCase):
         response = self.client.post(SETUP_URL, {"code": code_for(device)})
         self.assertRedirects(response, SETTINGS_URL)
         device.refresh_from_db()
-        self.assertTrue(device.confirmed)
-        self.assertEqual(self.client.session[SESSION_KEY], str(self.specialist.pk))
-        self.assertEqual(self.client.session[DEVICE_ID_SESSION_KEY], device.persistent_id)
+        assert device.confirmed
+        assert self.client.session[SESSION_KEY] == str(self.specialist.pk)
+        assert self.client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
         [enrolled] = audit_rows(AuditEventType.TOTP_ENROLLED)
-        self.assertEqual(enrolled.actor_id, self.specialist.pk)
-        self.assertEqual(enrolled.data, {"device_id": device.pk, "replaced_devices": 0})
+        assert enrolled.actor_id == self.specialist.pk
+        assert enrolled.data == {"device_id": device.pk, "replaced_devices": 0}
         [login] = audit_rows(AuditEventType.LOGIN_SUCCEEDED)
-        self.assertEqual(login.data, {"method": "password+totp"})
-        self.assertEqual(self.client.get(SETTINGS_URL).status_code, 200)
+        assert login.data == {"method": "password+totp"}
+        assert self.client.get(SETTINGS_URL).status_code == 200
 
     def test_it_refuses_a_wrong_code(self):
         post_password(self.client, "sam")
         self.client.get(SETUP_URL)
         device = TOTPDevice.objects.get(user=self.specialist)
         response = self.client.post(SETUP_URL, {"code": wrong_code_for(device)})
-        self.assertEqual(response.status_code, 200)
+        assert response.status_code == 200
         self.assertContains(response, 'id="id_code_error"')
         device.refresh_from_db()
-        self.assertFalse(device.confirmed)
-        self.assertNotIn(SESSION_KEY, self.client.session)
-        self.assertEqual(audit_rows(AuditEventType.TOTP_ENROLLED), [])
+        assert not device.confirmed
+        assert SESSION_KEY not in self.client.session
+        assert audit_rows(AuditEventType.TOTP_ENROLLED) == []
 
     def test_it_keeps_a_password_only_session_out(self):
         # A session from before 2FA was required (or from force_login) has no second factor.
@@ -88,7 +88,7 @@ class ForcedEnrollmentTests(PersonaTestCase):
     def test_it_needs_the_password_first(self):
         response = self.client.get(SETUP_URL)
         self.assertRedirects(response, LOGIN_URL)
-        self.assertFalse(TOTPDevice.objects.exists())
+        assert not TOTPDevice.objects.exists()
 
 
 @override_settings(REQUIRE_2FA=False)
@@ -97,7 +97,7 @@ class OptionalEnrollmentTests(PersonaTestCase):
     def test_it_logs_in_with_the_password_alone_in_the_demo(self):
         response = post_password(self.client, "sam", next_url=SETTINGS_URL)
         self.assertRedirects(response, SETTINGS_URL)
-        self.assertFalse(TOTPDevice.objects.exists())
+        assert not TOTPDevice.objects.exists()
 
     def test_it_lets_someone_turn_it_on_from_settings(self):
         self.client.force_login(self.specialist)
@@ -105,8 +105,8 @@ class OptionalEnrollmentTests(PersonaTestCase):
         device = TOTPDevice.objects.get(user=self.specialist)
         response = self.client.post(SETUP_URL, {"code": code_for(device)})
         self.assertRedirects(response, SETTINGS_URL)
-        self.assertEqual(self.client.session[DEVICE_ID_SESSION_KEY], device.persistent_id)
-        self.assertEqual(len(audit_rows(AuditEventType.TOTP_ENROLLED)), 1)
+        assert self.client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
+        assert len(audit_rows(AuditEventType.TOTP_ENROLLED)) == 1
 
 
 @time_machine.travel(NOON, tick=False)
@@ -115,7 +115,7 @@ class ReplaceDeviceTests(PersonaTestCase):
         force_login_verified(self.client, self.specialist)
         response = self.client.get(SETUP_URL)
         self.assertRedirects(response, f"{SUDO_URL}?next=%2Faccounts%2Ftwo-factor%2F")
-        self.assertEqual(TOTPDevice.objects.filter(user=self.specialist, confirmed=False).count(), 0)
+        assert TOTPDevice.objects.filter(user=self.specialist, confirmed=False).count() == 0
 
     def test_it_replaces_the_old_device_in_sudo_mode(self):
         old = force_login_verified(self.client, self.specialist)
@@ -125,8 +125,8 @@ class ReplaceDeviceTests(PersonaTestCase):
             new = TOTPDevice.objects.get(user=self.specialist, confirmed=False)
             response = self.client.post(SETUP_URL, {"code": code_for(new)})
         self.assertRedirects(response, SETTINGS_URL)
-        self.assertEqual(list(TOTPDevice.objects.filter(user=self.specialist)), [new])
-        self.assertFalse(TOTPDevice.objects.filter(pk=old.pk).exists())
+        assert list(TOTPDevice.objects.filter(user=self.specialist)) == [new]
+        assert not TOTPDevice.objects.filter(pk=old.pk).exists()
         [enrolled] = audit_rows(AuditEventType.TOTP_ENROLLED)
-        self.assertEqual(enrolled.data["replaced_devices"], 1)
-        self.assertEqual(self.client.session[DEVICE_ID_SESSION_KEY], new.persistent_id)
+        assert enrolled.data["replaced_devices"] == 1
+        assert self.client.session[DEVICE_ID_SESSION_KEY] == new.persistent_id
