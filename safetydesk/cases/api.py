@@ -363,10 +363,13 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def staff_by_id(ids: list[int], field: str) -> dict[int, User]:
-    found = {u.pk: u for u in User.objects.filter(pk__in=set(ids))}
-    missing = sorted(set(ids) - found.keys())
+def users_by_id(lead: int | None, assistants: list[int]) -> dict[int, User]:
+    """The people an assignment names; InvalidData naming the field of any id that is unknown."""
+    wanted = {*assistants, *([lead] if lead is not None else [])}
+    found = {u.pk: u for u in User.objects.filter(pk__in=wanted)}
+    missing = sorted(wanted - found.keys())
     if missing:
+        field = "lead" if lead in missing else "assistants"
         raise InvalidData(
             f"No user with id {', '.join(map(str, missing))}.", details={"field": field, "unknown": missing}
         )
@@ -500,7 +503,7 @@ def transition_case(request: HttpRequest, reference: str, payload: TransitionIn)
 def assign_case(request: HttpRequest, reference: str, payload: AssignIn) -> CaseDetailOut:
     user = acting_user(request)
     case = access_case(user, reference, ip_address=client_ip(request))
-    people = staff_by_id([*([payload.lead] if payload.lead is not None else []), *payload.assistants], "assistants")
+    people = users_by_id(payload.lead, payload.assistants)
     case = do_assign_case(
         case=case,
         acting_user=user,

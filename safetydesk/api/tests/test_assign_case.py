@@ -54,7 +54,13 @@ class AssignCaseTests(ApiTestCase):
             self.assign({"lead": 987654, "assistants": [self.oncall.pk], "expected_version": 1}), 422, "invalid_data"
         )
 
-        assert error["details"]["unknown"] == [987654]
+        assert error["details"] == {"field": "lead", "unknown": [987654]}
+        error = self.assert_error(
+            self.assign({"lead": self.specialist.pk, "assistants": [987655], "expected_version": 1}),
+            422,
+            "invalid_data",
+        )
+        assert error["details"] == {"field": "assistants", "unknown": [987655]}
         self.assert_unchanged(self.case, before)
 
     def test_it_refuses_someone_who_does_not_work_cases(self) -> None:
