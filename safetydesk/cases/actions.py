@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -62,6 +62,17 @@ def check_choice(value: str, choices: Iterable[str], label: str) -> str:
     if value not in set(choices):
         raise InvalidData(f"{label}: “{value}” is not a valid choice.", details={"field": label})
     return value
+
+
+def check_party(party: PartyData) -> PartyData:
+    """A known role, and an email address canned replies can actually be sent to."""
+    check_choice(party.role, PartyRole.values, "party role")
+    if party.email:
+        try:
+            validate_email(party.email)
+        except ValidationError:
+            raise InvalidData("The email address is not valid.", details={"field": "email"}) from None
+    return party
 
 
 def check_permalink(permalink: str) -> str:
@@ -135,7 +146,7 @@ def do_create_case(
     check_choice(confidentiality, Confidentiality.values, "confidentiality")
     parties = list(parties)
     for party in parties:
-        check_choice(party.role, PartyRole.values, "party role")
+        check_party(party)
     if acting_user is not None and getattr(acting_user, "pk", None) and not acting_user.is_casework_staff:
         raise RoleNotPermitted("Only case-work staff may open cases.")
 
@@ -300,7 +311,7 @@ def do_add_note(*, case: Case, acting_user: Any, body: str) -> Note:
 
 @transaction.atomic
 def do_add_party(*, case: Case, acting_user: Any, party: PartyData) -> Party:
-    check_choice(party.role, PartyRole.values, "party role")
+    check_party(party)
     case = _lock(case, None)
     _require_worker(acting_user, case)
     created = _add_party(case, party)
