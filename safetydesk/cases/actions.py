@@ -75,9 +75,12 @@ def check_party(party: PartyData) -> PartyData:
     return party
 
 
+PERMALINK_MAX_LENGTH = 1000  # Evidence.permalink's max_length
+
+
 def check_permalink(permalink: str) -> str:
     """An http(s) link that fits the column: the case file renders it as a link."""
-    if len(permalink) > Evidence._meta.get_field("permalink").max_length:
+    if len(permalink) > PERMALINK_MAX_LENGTH:
         raise InvalidData("The permalink is too long (1,000 characters at most).", details={"field": "permalink"})
     try:
         URLValidator(schemes=["http", "https"])(permalink)
