@@ -212,7 +212,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# WhiteNoise serves straight from the apps' static folders (no collectstatic step for `make run`);
+# it still expects STATIC_ROOT to exist.
 WHITENOISE_USE_FINDERS = True
+if MODE != "production":
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Outbound mail (Django 6.1 MAILERS). The demo prints mail to the console unless EMAIL_HOST is
 # set; tests get Django's in-memory outbox automatically.
 _mail_backend = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
