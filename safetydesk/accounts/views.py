@@ -99,6 +99,9 @@ def _with_next(url_name: str, next_url: str) -> str:
 
 
 def _start_pending_login(request: HttpRequest, user: User, next_url: str) -> None:
+    # A new session key, as at a login: whoever planted the old key must not inherit the
+    # pending login (and with it, the chance to enroll their own authenticator).
+    request.session.cycle_key()
     request.session[PENDING_LOGIN_KEY] = {
         "user_id": user.pk,
         # Ties the pending login to the password it was proven with.

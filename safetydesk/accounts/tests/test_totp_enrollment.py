@@ -85,6 +85,16 @@ class ForcedEnrollmentTests(PersonaTestCase):
         response = self.client.get(SETTINGS_URL)
         self.assertRedirects(response, f"{SETUP_URL}?next=%2Faccounts%2Fsettings%2F")
 
+    def test_it_gives_the_pending_login_a_new_session_key(self):
+        # A session whose key someone else knows (the client saves it and sets the cookie).
+        planted = self.client.session.session_key
+        post_password(self.client, "sam")
+        assert self.client.session.session_key != planted
+        # The planted key is not the one that may enroll.
+        attacker = type(self.client)()
+        attacker.cookies["sessionid"] = planted
+        self.assertRedirects(attacker.get(SETUP_URL), LOGIN_URL)
+
     def test_it_needs_the_password_first(self):
         response = self.client.get(SETUP_URL)
         self.assertRedirects(response, LOGIN_URL)
