@@ -170,7 +170,8 @@ def do_create_case(
         created_by=acting_user if getattr(acting_user, "pk", None) else None,
     )
     start_clocks(case, opened_at or timezone.now())
-    case.reference = f"pending-{uuid.uuid4().hex}"  # replaced once the id is known
+    # Unique until replaced once the id is known; fits the 32-character column.
+    case.reference = f"pending-{uuid.uuid4().hex[:24]}"
     case.save()
     case.reference = f"{settings.CASE_REFERENCE_PREFIX}-{case.opened_at:%Y}-{case.pk:06d}"
     case.save(update_fields=["reference"])
