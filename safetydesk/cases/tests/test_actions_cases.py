@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.db.models.signals import pre_save
 
 from safetydesk.audit.models import AuditEvent, AuditEventType
 from safetydesk.cases.actions import PartyData, do_add_note, do_add_party, do_assign_case, do_create_case
@@ -44,6 +45,23 @@ class CreateCaseTests(PersonaTestCase):
         audit = AuditEvent.objects.get(subject_type="cases.case", subject_id=str(case.pk))
         assert (audit.event_type, audit.actor) == (AuditEventType.CASE_CREATED, self.specialist)
         assert audit.data == {"kind": "general"}
+
+    def test_every_reference_it_saves_fits_the_column(self) -> None:
+        # SQLite does not enforce varchar lengths; PostgreSQL refuses the insert.
+        limit = Case._meta.get_field("reference").max_length
+        saved: list[str] = []
+
+        def record(sender: type, instance: Case, **kwargs: Any) -> None:
+            saved.append(instance.reference)
+
+        pre_save.connect(record, sender=Case)
+        try:
+            do_create_case(acting_user=self.specialist, title="Long enough")
+        finally:
+            pre_save.disconnect(record, sender=Case)
+
+        assert len(saved) == 2
+        assert all(len(reference) <= limit for reference in saved), saved
 
     def test_intake_opens_cases_without_a_user(self) -> None:
         case = do_create_case(acting_user=None, title="From the web form", intake_channel="web_form")
