@@ -35,9 +35,11 @@ class GeneralTrackTestCase(PersonaTestCase):
         return moved
 
     def triaged(self, **fields: object) -> Case:
-        case = self.open_case(**fields)
-        case = self.step(case, "acknowledge")
-        return self.step(case, "triage", triage_note="Cross-wiki pattern")
+        """A case reported the Friday before MONDAY and triaged that day."""
+        with time_machine.travel(MONDAY - dt.timedelta(days=3), tick=False):
+            case = self.open_case(**fields)
+            case = self.step(case, "acknowledge")
+            return self.step(case, "triage", triage_note="Cross-wiki pattern")
 
 
 class HappyPathTests(GeneralTrackTestCase):
