@@ -83,7 +83,7 @@ class QueueFilterForm(ConsoleForm):
             status=data.get("status") or "open",
         )
 
-    def page(self) -> int:
+    def page_number(self) -> int:
         self.is_valid()
         return self.cleaned_data.get("page") or 1
 

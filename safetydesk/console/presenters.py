@@ -81,22 +81,27 @@ def _transition_details(step: Transition | None, data: dict[str, Any]) -> list[D
     return details
 
 
-def _people(ids: Iterable[int]) -> dict[int, str]:
+def _people(ids: Iterable[Any]) -> dict[int, str]:
     wanted = {i for i in ids if isinstance(i, int)}
     if not wanted:
         return {}
     return {u.pk: str(u) for u in User.objects.filter(pk__in=wanted)}
 
 
+def _data(event: CaseEvent) -> dict[str, Any]:
+    data = event.data
+    return data if isinstance(data, dict) else {}
+
+
 def timeline(case: Case, events: Iterable[CaseEvent]) -> list[TimelineEntry]:
     """The case's timeline, newest first, in words. One extra query names assigned people."""
     events = list(events)
     workflow: Workflow = workflow_for(case.kind)
-    assigned_ids: list[int] = []
+    assigned_ids: list[Any] = []
     for event in events:
         if event.kind == CaseEventKind.ASSIGNED:
-            assigned_ids.append(event.data.get("lead"))
-            assigned_ids.extend(event.data.get("assistants") or [])
+            assigned_ids.append(_data(event).get("lead"))
+            assigned_ids.extend(_data(event).get("assistants") or [])
     names = _people(assigned_ids)
 
     def name(pk: Any) -> str:
@@ -104,7 +109,7 @@ def timeline(case: Case, events: Iterable[CaseEvent]) -> list[TimelineEntry]:
 
     entries = []
     for event in reversed(events):
-        data = event.data or {}
+        data = _data(event)
         kind = event.kind
         if kind == CaseEventKind.TRANSITION:
             step = workflow.transition(event.transition)

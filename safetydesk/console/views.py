@@ -4,7 +4,7 @@ change says comes from the CaseError the action raised."""
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safetydesk.accounts.decorators import staff_required as accounts_staff_required
+from safetydesk.accounts.models import User
 from safetydesk.accounts.permissions import access_case, can_work_case
 from safetydesk.accounts.sudo import has_sudo, sudo_redirect
 from safetydesk.cases import selectors
@@ -44,11 +45,16 @@ def staff_required(view: View) -> View:
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.can_read_internal:  # type: ignore[union-attr]
+        if not _user(request).can_read_internal:
             return render(request, "console/forbidden.html", status=403)
         return view(request, *args, **kwargs)
 
     return accounts_staff_required(wrapped)
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in staff member (every view here is behind staff_required)."""
+    return cast(User, request.user)
 
 
 def _ip(request: HttpRequest) -> str | None:
@@ -70,9 +76,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     staff = list(casework_staff())
-    form = QueueFilterForm(request.GET, staff=staff)
+    params = request.GET.copy()
+    params.setdefault("status", "open")  # so the form shows the default it applies
+    form = QueueFilterForm(params, staff=staff)
     filters = form.filters()
-    page = form.page()
+    page = form.page_number()
     cases, has_next = selectors.page_of(selectors.queue(request.user, filters), page, settings.QUEUE_PAGE_SIZE)
     return render(
         request,
@@ -125,7 +133,7 @@ def _render_case(
     can_work = can_work_case(request.user, case)
     actions: list[dict[str, Any]] = []
     if can_work:
-        for option in evaluate(case, request.user):
+        for option in evaluate(case, _user(request)):
             form = None
             if option.allowed and option.transition.fields and not option.transition.sensitive:
                 form = TransitionForm(transition=option.transition, initial={"version": case.version})
@@ -208,7 +216,7 @@ def case_transition(request: HttpRequest, reference: str, name: str) -> HttpResp
         return sudo_redirect(request, next_url=_case_url(case))
     form: VersionedForm = TransitionForm(request.POST, transition=step) if step else VersionedForm(request.POST)
     if not form.is_valid():
-        return _render_case(request, case, status=400, refusal=" ".join(form.errors.get("version", [])))
+        return _render_case(request, case, status=400, refusal=" ".join(str(e) for e in form.errors.get("version", [])))
     data = form.data_for_action() if isinstance(form, TransitionForm) else {}
     try:
         case = do_transition(
@@ -220,25 +228,26 @@ def case_transition(request: HttpRequest, reference: str, name: str) -> HttpResp
         )
     except CaseError as error:
         return _transition_refused(request, case, step, form, error)
-    messages.success(
-        request,
-        _("%(action)s: %(reference)s is now “%(state)s”.")
-        % {"action": step.label if step else name, "reference": case.reference, "state": state_label(case.kind, case.state)},
-    )
+    done = {"action": step.label if step else name, "reference": case.reference}
+    done["state"] = state_label(case.kind, case.state)
+    messages.success(request, _("%(action)s: %(reference)s is now “%(state)s”.") % done)
     return redirect(_case_url(case))
 
 
 def _transition_form_page(request: HttpRequest, case: Case, step: Transition | None) -> HttpResponse:
-    """The transition's own page: its form, or why it cannot be taken now."""
-    if step is None or not step.fields:
-        raise Http404("No such form")
-    if step.sensitive and not has_sudo(request):
-        return sudo_redirect(request)
-    option = next((o for o in evaluate(case, request.user) if o.transition.name == step.name), None)
+    """The transition's own page: its form, or why it cannot be taken now. A step without
+    fields has no page: it is one button on the case page."""
+    if step is None:
+        raise Http404("No such step")
+    if not step.fields:
+        return redirect(_case_url(case))
+    option = next((o for o in evaluate(case, _user(request)) if o.transition.name == step.name), None)
     if option is not None and not can_work_case(request.user, case):
         option = Option(step, _("You may read this case but not change it."))
     form = None
     if option is not None and option.allowed:
+        if step.sensitive and not has_sudo(request):
+            return sudo_redirect(request)
         form = TransitionForm(transition=step, initial={"version": case.version})
     return _render_transition_page(request, case, option, form)
 

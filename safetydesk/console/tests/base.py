@@ -1,16 +1,29 @@
 """What the console tests share: personas, a verified login, cases opened through actions."""
 
+import re
+import time
 from typing import Any
 
+from django.http import HttpResponse
+
 from safetydesk.accounts.models import User
+from safetydesk.accounts.sudo import SESSION_KEY as SUDO_SESSION_KEY
 from safetydesk.cases.actions import do_create_case, do_transition
 from safetydesk.cases.models import Case
 from safetydesk.lib.testing import PersonaTestCase, force_login_verified
+
+ROW_REFERENCE = re.compile(r'<a class="ref" href="/cases/([^/]+)/">')
 
 
 class ConsoleTestCase(PersonaTestCase):
     def login(self, user: User) -> None:
         force_login_verified(self.client, user)
+
+    def grant_sudo(self) -> None:
+        """As if the user had just re-entered password and code (accounts' sudo view)."""
+        session = self.client.session
+        session[SUDO_SESSION_KEY] = time.time() + 600
+        session.save()
 
     @classmethod
     def open_case(cls, title: str = "Harassment across three wikis", **fields: Any) -> Case:
@@ -23,3 +36,19 @@ class ConsoleTestCase(PersonaTestCase):
     @staticmethod
     def fresh(case: Case) -> Case:
         return Case.objects.get(pk=case.pk)
+
+    @staticmethod
+    def html(response: HttpResponse) -> str:
+        return response.content.decode()
+
+    @classmethod
+    def listed(cls, response: HttpResponse) -> list[str]:
+        """References of the case rows on a list page, in the order shown."""
+        return ROW_REFERENCE.findall(cls.html(response))
+
+    @classmethod
+    def section(cls, response: HttpResponse, heading_id: str) -> str:
+        """The HTML of the <section> labelled by the heading with this id."""
+        html = cls.html(response)
+        start = html.index(f'aria-labelledby="{heading_id}"')
+        return html[start : html.index("</section>", start)]
