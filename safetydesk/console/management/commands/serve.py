@@ -165,7 +165,7 @@ class Command(BaseCommand):
         self.stdout.flush()
 
         web_returncode = self.supervise(web, worker, stop_signals)
-        self.stop(children, stop_signals)
+        self.stop(children)
         if not stop_signals and web_returncode:
             raise CommandError(f"gunicorn exited with status {web_returncode}; see its messages above.")
 
@@ -193,7 +193,7 @@ class Command(BaseCommand):
             time.sleep(POLL_SECONDS)
         return None
 
-    def stop(self, children: list[Child], stop_signals: list[int]) -> None:
+    def stop(self, children: list[Child]) -> None:
         """Ask every child still running to stop, wait for them, and kill what outlives the deadline."""
         for child in children:
             if not child.signalled:
