@@ -37,11 +37,11 @@ def case_clocks(case: Case, now: dt.datetime) -> list[Clock]:
 
     return [
         Clock(
-            _("Acknowledgement due"), case.ack_due_at, case.acknowledged_at,
+            _("Acknowledge by"), case.ack_due_at, case.acknowledged_at,
             passed(case.ack_due_at, case.acknowledged_at), _("Acknowledged"), _("Overdue"),
         ),
         Clock(
-            _("Target"), case.target_due_at, case.closed_at, passed(case.target_due_at, None), _("Closed"),
+            _("Target date"), case.target_due_at, case.closed_at, passed(case.target_due_at, None), _("Closed"),
             _("Overdue"),
         ),
         Clock(_("Aging alert"), case.aging_alert_at, case.closed_at, case.is_aging, _("Closed"), _("Aging")),

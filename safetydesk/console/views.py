@@ -179,8 +179,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _refusal_text(error: CaseError) -> str:
     if isinstance(error, StaleCase):
         return _(
-            "Someone else changed this case while you had it open, so nothing was changed. "
-            "The page now shows the case as it is: check it, then try again if it still makes sense."
+            "Someone else changed this case while you had it open. The page now shows the case as "
+            "it is: check it, then try again if it still makes sense."
         )
     return error.message
 
@@ -267,7 +267,7 @@ def _transition_refused(
     if isinstance(error, InvalidData):
         for field, message in error.details.get("fields", {}).items():
             again.add_error(field if field in again.fields else None, message)
-        refusal = _("Nothing was changed: please correct the fields marked below.")
+        refusal = _("Please correct the fields marked below.")
     option = Option(step, None)
     return _render_transition_page(request, case, option, again, status=error.http_status, refusal=refusal)
 
@@ -279,7 +279,7 @@ def case_note(request: HttpRequest, reference: str) -> HttpResponse:
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _render_case(
-            request, case, status=400, note_form=form, refusal=_("The note was not added: see the note form.")
+            request, case, status=400, note_form=form, refusal=_("The note was not added: see the note form below.")
         )
     try:
         note = do_add_note(case=case, acting_user=request.user, body=form.cleaned_data["body"])
@@ -298,7 +298,7 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
     form = AssignForm(request.POST, staff=casework_staff())
     if not form.is_valid():
         return _render_case(
-            request, case, status=400, assign_form=form, refusal=_("The assignment was not changed: see the form.")
+            request, case, status=400, assign_form=form, refusal=_("See the assignment form below.")
         )
     try:
         case = do_assign_case(

@@ -4,7 +4,7 @@ import re
 import time
 from typing import Any
 
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 
 from safetydesk.accounts.models import User
 from safetydesk.accounts.sudo import SESSION_KEY as SUDO_SESSION_KEY
@@ -38,16 +38,16 @@ class ConsoleTestCase(PersonaTestCase):
         return Case.objects.get(pk=case.pk)
 
     @staticmethod
-    def html(response: HttpResponse) -> str:
-        return response.content.decode()
+    def html(response: HttpResponseBase) -> str:
+        return response.content.decode()  # type: ignore[attr-defined]
 
     @classmethod
-    def listed(cls, response: HttpResponse) -> list[str]:
+    def listed(cls, response: HttpResponseBase) -> list[str]:
         """References of the case rows on a list page, in the order shown."""
         return ROW_REFERENCE.findall(cls.html(response))
 
     @classmethod
-    def section(cls, response: HttpResponse, heading_id: str) -> str:
+    def section(cls, response: HttpResponseBase, heading_id: str) -> str:
         """The HTML of the <section> labelled by the heading with this id."""
         html = cls.html(response)
         start = html.index(f'aria-labelledby="{heading_id}"')

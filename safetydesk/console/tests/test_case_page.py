@@ -5,11 +5,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safetydesk.cases.actions import PartyData, do_add_note, do_assign_case, do_capture_evidence
-from safetydesk.cases.models import Confidentiality, Evidence, Priority
+from safetydesk.cases.models import Case, Confidentiality, Evidence, Priority
 from safetydesk.console.tests.base import ConsoleTestCase
 
 
 class CasePageTests(ConsoleTestCase):
+    case: Case
+    evidence: Evidence
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -44,7 +47,7 @@ class CasePageTests(ConsoleTestCase):
 
     def test_it_flags_the_overdue_acknowledgement_clock(self) -> None:
         html = self.get()
-        start = html.index("<dt>Acknowledgement due</dt>")
+        start = html.index("<dt>Acknowledge by</dt>")
         clock = html[html.rindex("<div", 0, start) : html.index("</div>", start)]
         assert "is-overdue" in clock
         assert "Overdue</span>" in clock

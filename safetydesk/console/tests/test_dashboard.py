@@ -4,10 +4,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safetydesk.cases.actions import do_assign_case
+from safetydesk.cases.models import Case
 from safetydesk.console.tests.base import ConsoleTestCase
 
 
 class DashboardTests(ConsoleTestCase):
+    mine: Case
+    theirs: Case
+    late: Case
+    closed: Case
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

@@ -4,11 +4,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safetydesk.cases.actions import do_assign_case
-from safetydesk.cases.models import CaseKind, Priority
+from safetydesk.cases.models import Case, CaseKind, Priority
 from safetydesk.console.tests.base import ConsoleTestCase
 
 
 class QueueFilterTests(ConsoleTestCase):
+    german: Case
+    dmca: Case
+    stale: Case
+    acked: Case
+    closed: Case
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

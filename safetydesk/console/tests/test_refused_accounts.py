@@ -1,9 +1,12 @@
 from django.urls import reverse
 
+from safetydesk.cases.models import Case
 from safetydesk.console.tests.base import ConsoleTestCase
 
 
 class RefusedAccountTests(ConsoleTestCase):
+    case: Case
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

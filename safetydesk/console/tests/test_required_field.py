@@ -1,10 +1,12 @@
 from django.urls import reverse
 
-from safetydesk.cases.models import CaseEvent
+from safetydesk.cases.models import Case, CaseEvent
 from safetydesk.console.tests.base import ConsoleTestCase
 
 
 class RequiredFieldTests(ConsoleTestCase):
+    case: Case
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

@@ -2,11 +2,13 @@ from django.urls import reverse
 
 from safetydesk.audit.models import AuditEvent, AuditEventType
 from safetydesk.cases.actions import do_assign_case
-from safetydesk.cases.models import Confidentiality
+from safetydesk.cases.models import Case, Confidentiality
 from safetydesk.console.tests.base import ConsoleTestCase
 
 
 class RestrictedCaseTests(ConsoleTestCase):
+    case: Case
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

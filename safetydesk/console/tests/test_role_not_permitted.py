@@ -1,10 +1,12 @@
 from django.urls import reverse
 
-from safetydesk.cases.models import CaseEvent, Note
+from safetydesk.cases.models import Case, CaseEvent, Note
 from safetydesk.console.tests.base import ConsoleTestCase
 
 
 class RoleNotPermittedTests(ConsoleTestCase):
+    case: Case
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

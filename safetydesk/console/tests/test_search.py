@@ -1,9 +1,14 @@
 from django.urls import reverse
 
+from safetydesk.cases.models import Case
 from safetydesk.console.tests.base import ConsoleTestCase
 
 
 class SearchTests(ConsoleTestCase):
+    first: Case
+    second: Case
+    other: Case
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

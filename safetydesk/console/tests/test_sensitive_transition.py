@@ -2,10 +2,13 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from safetydesk.cases.models import Case
 from safetydesk.console.tests.base import ConsoleTestCase
 
 
 class SensitiveTransitionTests(ConsoleTestCase):
+    case: Case
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

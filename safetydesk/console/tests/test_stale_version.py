@@ -4,7 +4,7 @@ from safetydesk.cases.actions import do_assign_case
 from safetydesk.cases.models import CaseEvent
 from safetydesk.console.tests.base import ConsoleTestCase
 
-STALE = "Someone else changed this case while you had it open, so nothing was changed."
+STALE = "<strong>Nothing was changed.</strong> Someone else changed this case while you had it open."
 
 
 class StaleVersionTests(ConsoleTestCase):
