@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("SAFETYDESK_ENV", "test")
 
-from safetydesk.settings import *  # noqa: E402, F403
+from safetydesk.settings import *  # noqa: F403

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.functional import Promise
 
 if TYPE_CHECKING:
     from safetydesk.accounts.models import User
@@ -36,7 +37,7 @@ class Field:
     label: str
     kind: str = "text"  # text | textarea | choice | url
     required: bool = True
-    choices: tuple[tuple[str, str], ...] = ()
+    choices: tuple[tuple[str, str | Promise], ...] = ()
     on_case: bool = False
     help_text: str = ""
 
