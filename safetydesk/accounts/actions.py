@@ -173,6 +173,25 @@ def do_enroll_totp_device(
     return locked
 
 
+def do_reset_totp(*, acting_user: User | None, user: User, reason: str, via: str = "console") -> int:
+    """Remove every TOTP device of `user` (a lost phone), so they enroll again at next sign-in.
+
+    Any session that passed the second factor with an old device keeps working only until it
+    needs a code again; sudo asks for a code from the new device. Returns devices removed."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A reason is required to reset someone's second factor.")
+    with transaction.atomic(durable=True):
+        removed = TOTPDevice.objects.filter(user=user).delete()[0]
+        record_audit(
+            event_type=AuditEventType.TOTP_RESET,
+            actor=acting_user,
+            subject=user,
+            data={"devices_removed": removed, "reason": reason[:500], "via": via},
+        )
+    return removed
+
+
 # --- Sudo -----------------------------------------------------------------------------------
 
 
