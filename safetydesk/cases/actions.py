@@ -298,13 +298,15 @@ def do_assign_case(
 
 
 @transaction.atomic
-def do_add_note(*, case: Case, acting_user: Any, body: str) -> Note:
+def do_add_note(*, case: Case, acting_user: Any, body: str, expected_version: int | None = None) -> Note:
+    """Add an internal note. With `expected_version` (the console's note form), a note written
+    on a page someone else has since changed is refused like any stale form."""
     body = (body or "").strip()
     if not body:
         raise InvalidData("A note cannot be empty.", details={"field": "body"})
     if len(body) > 50_000:
         raise InvalidData("The note is too long (50,000 characters at most).", details={"field": "body"})
-    case = _lock(case, None)
+    case = _lock(case, expected_version)
     _require_worker(acting_user, case)
     note = Note.objects.create(case=case, author=acting_user, body=body)
     _bump(case)
