@@ -137,7 +137,7 @@ class TransitionForm(VersionedForm):
         return {spec.name: self.cleaned_data.get(spec.name, "") for spec in self.transition.fields}
 
 
-class NoteForm(ConsoleForm):
+class NoteForm(VersionedForm):
     body = forms.CharField(
         label=_("Internal note"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -162,7 +162,7 @@ def _render_case(
         "assistants": list(case.assistants.all()),
         "no_media": case.confidentiality == Confidentiality.CHILD_SAFETY,
         "routed_to_label": dict(Venue.choices).get(case.routed_to, case.routed_to),
-        "note_form": (note_form or NoteForm()) if can_work else None,
+        "note_form": (note_form or NoteForm(initial={"version": case.version})) if can_work else None,
         "assign_form": assign_form if can_work else None,
         "refusal": refusal,
     }
@@ -282,11 +282,25 @@ def case_note(request: HttpRequest, reference: str) -> HttpResponse:
             request, case, status=400, note_form=form, refusal=_("The note was not added: see the note form below.")
         )
     try:
-        note = do_add_note(case=case, acting_user=request.user, body=form.cleaned_data["body"])
+        note = do_add_note(
+            case=case,
+            acting_user=request.user,
+            body=form.cleaned_data["body"],
+            expected_version=form.cleaned_data["version"],
+        )
     except CaseError as error:
-        if isinstance(error, InvalidData):
+        if isinstance(error, StaleCase):
+            # Keep the text; the form now carries the current version, so sending it again
+            # after reading the changes adds the note.
+            data = request.POST.copy()
+            data["version"] = str(Case.objects.get(pk=case.pk).version)
+            form = NoteForm(data)
+            form.is_valid()
+        elif isinstance(error, InvalidData):
             form.add_error("body", error.message)
-        return _render_case(request, case, status=error.http_status, note_form=form, refusal=error.message)
+        return _render_case(
+            request, case, status=error.http_status, note_form=form, refusal=_refusal_text(error)
+        )
     messages.success(request, _("Note added."))
     return redirect(f"{_case_url(case)}#note-{note.pk}")
 

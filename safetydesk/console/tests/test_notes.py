@@ -9,7 +9,8 @@ class NoteTests(ConsoleTestCase):
         case = self.open_case()
         self.login(self.specialist)
         response = self.client.post(
-            reverse("console:case_note", args=[case.reference]), {"body": "Called the reporter back."}
+            reverse("console:case_note", args=[case.reference]),
+            {"version": case.version, "body": "Called the reporter back."},
         )
         note = Note.objects.get(case=case)
         self.assertRedirects(
@@ -24,7 +25,9 @@ class NoteTests(ConsoleTestCase):
     def test_it_re_renders_an_empty_note_with_the_error(self) -> None:
         case = self.open_case()
         self.login(self.specialist)
-        response = self.client.post(reverse("console:case_note", args=[case.reference]), {"body": ""})
+        response = self.client.post(
+            reverse("console:case_note", args=[case.reference]), {"version": case.version, "body": ""}
+        )
         self.assertContains(response, "This field is required.", status_code=400)
         self.assertContains(response, "The note was not added", status_code=400)
         assert not Note.objects.filter(case=case).exists()

@@ -34,7 +34,10 @@ class RoleNotPermittedTests(ConsoleTestCase):
 
     def test_it_refuses_a_note_or_an_assignment_posted_by_an_auditor(self) -> None:
         self.login(self.auditor)
-        note = self.client.post(reverse("console:case_note", args=[self.case.reference]), {"body": "Looks fine."})
+        note = self.client.post(
+            reverse("console:case_note", args=[self.case.reference]),
+            {"version": self.case.version, "body": "Looks fine."},
+        )
         self.assertContains(note, "You may read this case but not change it.", status_code=403)
         assign = self.client.post(
             reverse("console:case_assign", args=[self.case.reference]),

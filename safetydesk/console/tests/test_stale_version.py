@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from safetydesk.cases.actions import do_assign_case
-from safetydesk.cases.models import CaseEvent
+from safetydesk.cases.models import CaseEvent, Note
 from safetydesk.console.tests.base import ConsoleTestCase
 
 STALE = "<strong>Nothing was changed.</strong> Someone else changed this case while you had it open."
@@ -55,6 +55,24 @@ class StaleVersionTests(ConsoleTestCase):
         )
         self.assertContains(response, STALE, status_code=409)
         assert self.fresh(case).lead is None
+
+    def test_it_refuses_a_stale_note_and_keeps_its_text(self) -> None:
+        case = self.open_case()
+        seen = case.version
+        self.take(case, "acknowledge", user=self.manager)
+
+        self.login(self.specialist)
+        url = reverse("console:case_note", args=[case.reference])
+        response = self.client.post(url, {"version": seen, "body": "I will call the reporter."})
+        self.assertContains(response, STALE, status_code=409)
+        self.assertContains(response, "I will call the reporter.</textarea>", status_code=409)
+        assert not Note.objects.filter(case=case).exists()
+
+        current = self.fresh(case).version
+        self.assertContains(response, f'name="version" value="{current}"', status_code=409)
+        again = self.client.post(url, {"version": current, "body": "I will call the reporter."})
+        assert again.status_code == 302
+        assert Note.objects.filter(case=case).count() == 1
 
     def test_it_refuses_a_form_without_a_version(self) -> None:
         case = self.open_case()
