@@ -121,4 +121,19 @@ def test_it_signs_in_acknowledges_a_case_and_shows_it_on_the_timeline(
     page.emulate_media(color_scheme="dark")
     page.screenshot(path=str(screenshots_dir / "journey-case-dark.png"), full_page=True, animations="disabled")
 
+    page.emulate_media(color_scheme="light")
+
+    # g d: the dashboard, where the case (no lead yet) is under Unassigned. Then / and its
+    # reference lead straight back to it.
+    page.keyboard.press("g")
+    page.keyboard.press("d")
+    page.wait_for_url(f"{live_server.url}/")
+    assert case.reference in page.locator("section", has=page.locator("#unassigned-h")).inner_text()
+    page.screenshot(path=str(screenshots_dir / "journey-dashboard.png"), full_page=True, animations="disabled")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "global-search"
+    page.keyboard.type(case.reference.lower())
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/cases/{case.reference}/")
+
     assert browser_context.console_errors == []
