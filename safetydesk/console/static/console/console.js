@@ -3,6 +3,7 @@
 //
 //   /        focus the search box          g d   dashboard        g q   queue
 //   j / k    next / previous case row      Enter open it          ?     shortcut help
+//   Esc      leave the search box
 "use strict";
 
 (function () {
@@ -35,10 +36,9 @@
     if (link) window.location.assign(link.href);
   }
 
-  // --- j / k over the rows of the first case list on the page -----------------------------
+  // --- j / k over the case rows of every list on the page, top to bottom --------------------
   function rows() {
-    const table = document.querySelector("table[data-rows]");
-    return table ? Array.from(table.querySelectorAll("tr[data-row]")) : [];
+    return Array.from(document.querySelectorAll("table[data-rows] tr[data-row]"));
   }
 
   function currentRow(list) {
