@@ -66,3 +66,15 @@ class TransitionPostTests(ConsoleTestCase):
         self.login(self.specialist)
         response = self.client.put(reverse("console:case_transition", args=[case.reference, "acknowledge"]))
         assert response.status_code == 405
+
+    def test_it_refuses_a_guarded_step_with_the_guards_reason(self) -> None:
+        case = self.take(self.open_case(), "acknowledge")
+        self.take(case, "triage")
+        self.take(case, "prioritise")
+        self.login(self.specialist)
+        response = self.client.post(
+            reverse("console:case_transition", args=[case.reference, "start_investigation"]),
+            {"version": self.fresh(case).version},
+        )
+        self.assertContains(response, "Assign a lead before starting the investigation.", status_code=409)
+        assert self.fresh(case).state == "PRIORITISED"
