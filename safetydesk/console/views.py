@@ -176,6 +176,12 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_case(request, case)
 
 
+def _form_refusal(form: VersionedForm, fallback: str) -> str:
+    """What to say about a form that did not parse. A missing version is a hidden field the
+    person cannot fix in the form, so it is said out loud."""
+    return " ".join(str(e) for e in form.errors.get("version", [])) or fallback
+
+
 def _refusal_text(error: CaseError) -> str:
     if isinstance(error, StaleCase):
         return _(
@@ -216,7 +222,7 @@ def case_transition(request: HttpRequest, reference: str, name: str) -> HttpResp
         return sudo_redirect(request, next_url=_case_url(case))
     form: VersionedForm = TransitionForm(request.POST, transition=step) if step else VersionedForm(request.POST)
     if not form.is_valid():
-        return _render_case(request, case, status=400, refusal=" ".join(str(e) for e in form.errors.get("version", [])))
+        return _render_case(request, case, status=400, refusal=_form_refusal(form, _("The form was incomplete.")))
     data = form.data_for_action() if isinstance(form, TransitionForm) else {}
     try:
         case = do_transition(
@@ -278,9 +284,8 @@ def case_note(request: HttpRequest, reference: str) -> HttpResponse:
     case = access_case(request.user, reference, ip_address=_ip(request))
     form = NoteForm(request.POST)
     if not form.is_valid():
-        return _render_case(
-            request, case, status=400, note_form=form, refusal=_("The note was not added: see the note form below.")
-        )
+        refusal = _form_refusal(form, _("The note was not added: see the note form below."))
+        return _render_case(request, case, status=400, note_form=form, refusal=refusal)
     try:
         note = do_add_note(
             case=case,
@@ -311,9 +316,8 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
     case = access_case(request.user, reference, ip_address=_ip(request))
     form = AssignForm(request.POST, staff=casework_staff())
     if not form.is_valid():
-        return _render_case(
-            request, case, status=400, assign_form=form, refusal=_("See the assignment form below.")
-        )
+        refusal = _form_refusal(form, _("See the assignment form below."))
+        return _render_case(request, case, status=400, assign_form=form, refusal=refusal)
     try:
         case = do_assign_case(
             case=case,

@@ -80,3 +80,13 @@ class StaleVersionTests(ConsoleTestCase):
         response = self.client.post(reverse("console:case_transition", args=[case.reference, "acknowledge"]))
         self.assertContains(response, "did not say which version of the case", status_code=400)
         assert self.fresh(case).state == "RECEIVED"
+
+    def test_it_says_so_when_a_note_or_assignment_form_has_no_version(self) -> None:
+        case = self.open_case()
+        self.login(self.specialist)
+        note = self.client.post(reverse("console:case_note", args=[case.reference]), {"body": "Hello"})
+        self.assertContains(note, "did not say which version of the case", status_code=400)
+        assign = self.client.post(reverse("console:case_assign", args=[case.reference]), {"lead": self.specialist.pk})
+        self.assertContains(assign, "did not say which version of the case", status_code=400)
+        assert not Note.objects.filter(case=case).exists()
+        assert self.fresh(case).lead is None
