@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from safetydesk.accounts.permissions import can_work_case
 from safetydesk.audit.log import record_audit
@@ -58,20 +60,24 @@ class PartyData:
     ip_or_range: str = ""
 
 
-def check_choice(value: str, choices: Iterable[str], label: str) -> str:
+def check_choice(value: str, choices: Iterable[str], field: str, label: str | Promise) -> str:
+    """`field` names the value in the error details (stable); `label` names it to a person."""
     if value not in set(choices):
-        raise InvalidData(f"{label}: “{value}” is not a valid choice.", details={"field": label})
+        raise InvalidData(
+            _("%(label)s: “%(value)s” is not a valid choice.") % {"label": label, "value": value},
+            details={"field": field},
+        )
     return value
 
 
 def check_party(party: PartyData) -> PartyData:
     """A known role, and an email address canned replies can actually be sent to."""
-    check_choice(party.role, PartyRole.values, "party role")
+    check_choice(party.role, PartyRole.values, "party role", _("party role"))
     if party.email:
         try:
             validate_email(party.email)
         except ValidationError:
-            raise InvalidData("The email address is not valid.", details={"field": "email"}) from None
+            raise InvalidData(_("The email address is not valid."), details={"field": "email"}) from None
     return party
 
 
@@ -81,11 +87,13 @@ PERMALINK_MAX_LENGTH = 1000  # Evidence.permalink's max_length
 def check_permalink(permalink: str) -> str:
     """An http(s) link that fits the column: the case file renders it as a link."""
     if len(permalink) > PERMALINK_MAX_LENGTH:
-        raise InvalidData("The permalink is too long (1,000 characters at most).", details={"field": "permalink"})
+        raise InvalidData(
+            _("The permalink is too long (1,000 characters at most)."), details={"field": "permalink"}
+        )
     try:
         URLValidator(schemes=["http", "https"])(permalink)
     except ValidationError:
-        raise InvalidData("The permalink must be an http(s) link.", details={"field": "permalink"}) from None
+        raise InvalidData(_("The permalink must be an http(s) link."), details={"field": "permalink"}) from None
     return permalink
 
 
@@ -105,8 +113,11 @@ def _lock(case: Case, expected_version: int | None) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleCase(
-            f"{locked.reference} was changed by someone else since you opened it "
-            f"(you saw version {expected_version}, it is now {locked.version}). Reload and try again.",
+            _(
+                "%(reference)s was changed by someone else since you opened it "
+                "(you saw version %(seen)s, it is now %(current)s). Reload and try again."
+            )
+            % {"reference": locked.reference, "seen": expected_version, "current": locked.version},
             details={"current_version": locked.version},
         )
     return locked
@@ -114,7 +125,7 @@ def _lock(case: Case, expected_version: int | None) -> Case:
 
 def _require_worker(acting_user: Any, case: Case) -> None:
     if not can_work_case(acting_user, case):
-        raise RoleNotPermitted("You may read this case but not change it.")
+        raise RoleNotPermitted(_("You may read this case but not change it."))
 
 
 def _bump(case: Case, *fields: str) -> None:
@@ -141,17 +152,17 @@ def do_create_case(
     """Open a case in its workflow's initial state with its SLA clocks running."""
     title = title.strip()
     if not title:
-        raise InvalidData("A case needs a title.", details={"field": "title"})
+        raise InvalidData(_("A case needs a title."), details={"field": "title"})
     if len(title) > 200:
-        raise InvalidData("The title is too long (200 characters at most).", details={"field": "title"})
-    check_choice(kind, CaseKind.values, "kind")
-    check_choice(priority, Priority.values, "priority")
-    check_choice(confidentiality, Confidentiality.values, "confidentiality")
+        raise InvalidData(_("The title is too long (200 characters at most)."), details={"field": "title"})
+    check_choice(kind, CaseKind.values, "kind", _("kind"))
+    check_choice(priority, Priority.values, "priority", _("priority"))
+    check_choice(confidentiality, Confidentiality.values, "confidentiality", _("confidentiality"))
     parties = list(parties)
     for party in parties:
         check_party(party)
     if acting_user is not None and getattr(acting_user, "pk", None) and not acting_user.is_casework_staff:
-        raise RoleNotPermitted("Only case-work staff may open cases.")
+        raise RoleNotPermitted(_("Only case-work staff may open cases."))
 
     workflow = workflow_for(kind)
     language = (language or "en").lower()[:8]
@@ -208,14 +219,16 @@ def do_transition(
     if step is None:
         known = ", ".join(t.name for t in workflow.transitions)
         raise UnknownTransition(
-            f"“{transition}” is not a transition of the {case.kind} workflow (known: {known}).",
+            _("“%(transition)s” is not a transition of the %(kind)s workflow (known: %(known)s).")
+            % {"transition": transition, "kind": case.kind, "known": known},
             details={"transition": transition},
         )
     case = _lock(case, expected_version)
     _require_worker(acting_user, case)
     if case.state not in step.sources:
         raise TransitionNotAvailable(
-            f"“{step.label}” cannot be taken from {workflow.state(case.state).label}.",
+            _("“%(step)s” cannot be taken from %(state)s.")
+            % {"step": step.label, "state": workflow.state(case.state).label},
             details={"state": case.state, "transition": transition},
         )
     blocked = role_block(step, acting_user)
@@ -282,7 +295,10 @@ def do_assign_case(
     assistants = [a for a in assistants if a is not None and a != lead]
     for person in [lead, *assistants]:
         if person is not None and not person.is_casework_staff:
-            raise InvalidData(f"{person} does not work cases and cannot be assigned.", details={"field": "lead"})
+            raise InvalidData(
+                _("%(person)s does not work cases and cannot be assigned.") % {"person": person},
+                details={"field": "lead"},
+            )
     case.lead = lead
     _bump(case, "lead")
     case.assistants.set(assistants)
@@ -303,9 +319,9 @@ def do_add_note(*, case: Case, acting_user: Any, body: str, expected_version: in
     on a page someone else has since changed is refused like any stale form."""
     body = (body or "").strip()
     if not body:
-        raise InvalidData("A note cannot be empty.", details={"field": "body"})
+        raise InvalidData(_("A note cannot be empty."), details={"field": "body"})
     if len(body) > 50_000:
-        raise InvalidData("The note is too long (50,000 characters at most).", details={"field": "body"})
+        raise InvalidData(_("The note is too long (50,000 characters at most)."), details={"field": "body"})
     case = _lock(case, expected_version)
     _require_worker(acting_user, case)
     note = Note.objects.create(case=case, author=acting_user, body=body)
@@ -335,9 +351,9 @@ def do_capture_evidence(
     *, case: Case, acting_user: Any, kind: str, permalink: str = "", content: str = "", description: str = ""
 ) -> Evidence:
     """Store a piece of evidence with the SHA-256 of what was captured, fixed from now on."""
-    check_choice(kind, EvidenceKind.values, "evidence kind")
+    check_choice(kind, EvidenceKind.values, "evidence kind", _("evidence kind"))
     if not permalink and not content:
-        raise InvalidData("Evidence needs a permalink or content.", details={"field": "permalink"})
+        raise InvalidData(_("Evidence needs a permalink or content."), details={"field": "permalink"})
     if permalink:
         check_permalink(permalink)
     case = _lock(case, None)

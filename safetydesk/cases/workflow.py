@@ -13,19 +13,27 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from safetydesk.accounts.models import User
     from safetydesk.cases.models import Case
 
-# A guard returns None when it passes, or a sentence saying what is missing.
+    # Labels are lazy translations (gettext_lazy) so each request sees them in its own language.
+    Label = StrOrPromise
+else:
+    Label = str | Promise
+
+# A guard returns None when it passes, or a sentence saying what is missing (translated).
 Guard = Callable[["Case", "User", dict[str, Any]], str | None]
 
 
 @dataclass(frozen=True)
 class State:
     name: str
-    label: str
+    label: Label
     closed: bool = False
 
 
@@ -34,33 +42,33 @@ class Field:
     """A value a transition asks for. `on_case` copies it onto the Case column of that name."""
 
     name: str
-    label: str
+    label: Label
     kind: str = "text"  # text | textarea | choice | url
     required: bool = True
     choices: tuple[tuple[str, str | Promise], ...] = ()
     on_case: bool = False
-    help_text: str = ""
+    help_text: Label = ""
 
     def clean(self, raw: Any) -> tuple[Any, str | None]:
         value = "" if raw is None else str(raw).strip()
         if not value:
-            return value, (f"{self.label} is required." if self.required else None)
-        if self.kind == "choice" and value not in {key for key, _ in self.choices}:
-            return value, f"{self.label}: “{value}” is not one of the choices."
+            return value, (_("%(label)s is required.") % {"label": self.label} if self.required else None)
+        if self.kind == "choice" and value not in {key for key, _label in self.choices}:
+            return value, _("%(label)s: “%(value)s” is not one of the choices.") % {"label": self.label, "value": value}
         if self.kind == "url":
             try:
                 URLValidator(schemes=["http", "https"])(value)
             except ValidationError:
-                return value, f"{self.label} must be an http(s) link."
+                return value, _("%(label)s must be an http(s) link.") % {"label": self.label}
         if len(value) > 10_000:
-            return value, f"{self.label} is too long (10,000 characters at most)."
+            return value, _("%(label)s is too long (10,000 characters at most).") % {"label": self.label}
         return value, None
 
 
 @dataclass(frozen=True)
 class Transition:
     name: str
-    label: str
+    label: Label
     sources: frozenset[str]
     target: str
     roles: frozenset[str]
@@ -145,7 +153,13 @@ def role_block(transition: Transition, user: "User") -> str | None:
         from safetydesk.accounts.roles import Role
 
         labels = ", ".join(str(Role(r).label) for r in sorted(transition.roles))
-        return f"Only these roles may {transition.label.lower()}: {labels}."
+        # The step's label inside a sentence: only its first letter is lowered, so a language
+        # that capitalises nouns (German) keeps them capitalised.
+        label = str(transition.label)
+        action = label[:1].lower() + label[1:]
+        # Translators: %(action)s is a workflow step's label with its first letter in lower case
+        # (for example "reopen"); %(roles)s is a comma-separated list of role names.
+        return _("Only these roles may %(action)s: %(roles)s.") % {"action": action, "roles": labels}
     return None
 
 

@@ -10,6 +10,9 @@ CLOSED_* ─reopen▶ TRIAGED                      (managers; reason)
 
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from safetydesk.accounts.roles import Role
 from safetydesk.cases.routing import DEFER_REPLIES, ReplyTemplate, Venue
 from safetydesk.cases.workflow import Field, State, Transition, Workflow, register
@@ -29,7 +32,7 @@ CLOSED_STATES = (CLOSED_DEFERRED, CLOSED_DECLINED, CLOSED_NO_ACTION)
 
 
 def needs_lead(case: Any, user: Any, data: dict[str, Any]) -> str | None:
-    return None if case.lead_id else "Assign a lead before starting the investigation."
+    return None if case.lead_id else gettext("Assign a lead before starting the investigation.")
 
 
 def _reply_to_reporter(case_id: int, data: dict[str, Any]) -> None:
@@ -39,62 +42,62 @@ def _reply_to_reporter(case_id: int, data: dict[str, Any]) -> None:
         send_canned_reply.enqueue(case_id, data["reply_template"])
 
 
-REASON = Field("closure_reason", "Reason", kind="textarea", on_case=True)
+REASON = Field("closure_reason", _("Reason"), kind="textarea", on_case=True)
 
 GENERAL = register(
     Workflow(
         kind="general",
         initial=RECEIVED,
         states=(
-            State(RECEIVED, "Received"),
-            State(ACKNOWLEDGED, "Acknowledged"),
-            State(TRIAGED, "Triaged"),
-            State(PRIORITISED, "Prioritised"),
-            State(UNDER_INVESTIGATION, "Under investigation"),
-            State(CLOSED_DEFERRED, "Closed — deferred to community", closed=True),
-            State(CLOSED_DECLINED, "Closed — declined", closed=True),
-            State(CLOSED_NO_ACTION, "Closed — no action", closed=True),
+            State(RECEIVED, _("Received")),
+            State(ACKNOWLEDGED, _("Acknowledged")),
+            State(TRIAGED, _("Triaged")),
+            State(PRIORITISED, _("Prioritised")),
+            State(UNDER_INVESTIGATION, _("Under investigation")),
+            State(CLOSED_DEFERRED, _("Closed — deferred to community"), closed=True),
+            State(CLOSED_DECLINED, _("Closed — declined"), closed=True),
+            State(CLOSED_NO_ACTION, _("Closed — no action"), closed=True),
         ),
         transitions=(
             Transition(
-                "acknowledge", "Acknowledge", frozenset({RECEIVED}), ACKNOWLEDGED, CASEWORKERS,
+                "acknowledge", _("Acknowledge"), frozenset({RECEIVED}), ACKNOWLEDGED, CASEWORKERS,
                 acknowledges=True, style="primary",
             ),
             Transition(
-                "triage", "Triage", frozenset({ACKNOWLEDGED}), TRIAGED, CASEWORKERS,
-                fields=(Field("triage_note", "Triage assessment", kind="textarea", required=False),),
+                "triage", _("Triage"), frozenset({ACKNOWLEDGED}), TRIAGED, CASEWORKERS,
+                fields=(Field("triage_note", _("Triage assessment"), kind="textarea", required=False),),
                 style="primary",
             ),
             Transition(
-                "defer", "Defer to community", frozenset({TRIAGED}), CLOSED_DEFERRED, CASEWORKERS,
+                "defer", _("Defer to community"), frozenset({TRIAGED}), CLOSED_DEFERRED, CASEWORKERS,
                 fields=(
-                    Field("routed_to", "Venue", kind="choice", choices=tuple(Venue.choices), on_case=True),
-                    Field("routed_url", "Venue link", kind="url", required=False, on_case=True),
-                    Field("reply_template", "Reply sent", kind="choice", choices=DEFER_REPLIES, on_case=True),
+                    Field("routed_to", _("Venue"), kind="choice", choices=tuple(Venue.choices), on_case=True),
+                    Field("routed_url", _("Venue link"), kind="url", required=False, on_case=True),
+                    Field("reply_template", _("Reply sent"), kind="choice", choices=DEFER_REPLIES, on_case=True),
                 ),
                 on_commit=(_reply_to_reporter,),
             ),
             Transition(
-                "decline", "Decline (out of scope)", frozenset({TRIAGED}), CLOSED_DECLINED, CASEWORKERS,
+                "decline", _("Decline (out of scope)"), frozenset({TRIAGED}), CLOSED_DECLINED, CASEWORKERS,
                 fields=(REASON,), style="danger",
             ),
             Transition(
-                "prioritise", "Prioritise for investigation", frozenset({TRIAGED}), PRIORITISED, CASEWORKERS,
+                "prioritise", _("Prioritise for investigation"), frozenset({TRIAGED}), PRIORITISED, CASEWORKERS,
                 style="primary",
             ),
             Transition(
-                "start_investigation", "Start investigation", frozenset({PRIORITISED}), UNDER_INVESTIGATION,
+                "start_investigation", _("Start investigation"), frozenset({PRIORITISED}), UNDER_INVESTIGATION,
                 CASEWORKERS, guards=(needs_lead,), style="primary",
             ),
             Transition(
-                "close_no_action", "Close — no action",
+                "close_no_action", _("Close — no action"),
                 frozenset({TRIAGED, PRIORITISED, UNDER_INVESTIGATION}), CLOSED_NO_ACTION, CASEWORKERS,
-                fields=(Field("closure_reason", "Reason no action was taken", kind="textarea", on_case=True),),
+                fields=(Field("closure_reason", _("Reason no action was taken"), kind="textarea", on_case=True),),
                 style="danger",
             ),
             Transition(
-                "reopen", "Reopen", frozenset(CLOSED_STATES), TRIAGED, SUPERVISORS,
-                fields=(Field("reopen_reason", "Why reopen", kind="textarea"),), sensitive=True,
+                "reopen", _("Reopen"), frozenset(CLOSED_STATES), TRIAGED, SUPERVISORS,
+                fields=(Field("reopen_reason", _("Why reopen"), kind="textarea"),), sensitive=True,
             ),
         ),
     )

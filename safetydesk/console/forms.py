@@ -29,7 +29,7 @@ def state_choices() -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for workflow in all_workflows():
         for state in workflow.states:
-            seen.setdefault(state.name, state.label)
+            seen.setdefault(state.name, str(state.label))
     return list(seen.items())
 
 

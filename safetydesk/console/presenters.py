@@ -15,7 +15,7 @@ from safetydesk.cases.workflow import Transition, Workflow, workflow_for
 def state_label(kind: str, state: str) -> str:
     """The workflow's label for a state; the raw name if the workflow no longer has it."""
     workflow = workflow_for(kind)
-    return next((s.label for s in workflow.states if s.name == state), state.replace("_", " ").capitalize())
+    return next((str(s.label) for s in workflow.states if s.name == state), state.replace("_", " ").capitalize())
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _transition_details(step: Transition | None, data: dict[str, Any]) -> list[D
         value = str(raw)
         if spec is not None and spec.kind == "choice":
             value = str(dict(spec.choices).get(value, value))
-        label = spec.label if spec is not None else name.replace("_", " ").capitalize()
+        label = str(spec.label) if spec is not None else name.replace("_", " ").capitalize()
         details.append(Detail(label, value, long=bool(spec and spec.kind == "textarea") or len(value) > 80))
     return details
 
@@ -116,7 +116,7 @@ def timeline(case: Case, events: Iterable[CaseEvent]) -> list[TimelineEntry]:
             entries.append(
                 TimelineEntry(
                     event,
-                    title=step.label if step else event.transition.replace("_", " ").capitalize(),
+                    title=str(step.label) if step else event.transition.replace("_", " ").capitalize(),
                     from_label=state_label(case.kind, event.from_state),
                     to_label=state_label(case.kind, event.to_state),
                     details=_transition_details(step, data),
