@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from safetydesk.accounts.models import User
 from safetydesk.cases.models import Case, CaseEvent, CaseEventKind, PartyRole
@@ -35,16 +36,20 @@ def case_clocks(case: Case, now: dt.datetime) -> list[Clock]:
     def passed(due: dt.datetime | None, met: dt.datetime | None) -> bool:
         return running and met is None and due is not None and due < now
 
+    # A met clock reads "<met_label> <how long ago>", e.g. "Closed 3 days ago": the context lets a
+    # language inflect these apart from the state and filter words of the same spelling.
+    acknowledged = pgettext("clock met", "Acknowledged")
+    closed = pgettext("clock met", "Closed")
     return [
         Clock(
             _("Acknowledge by"), case.ack_due_at, case.acknowledged_at,
-            passed(case.ack_due_at, case.acknowledged_at), _("Acknowledged"), _("Overdue"),
+            passed(case.ack_due_at, case.acknowledged_at), acknowledged, _("Overdue"),
         ),
         Clock(
-            _("Target date"), case.target_due_at, case.closed_at, passed(case.target_due_at, None), _("Closed"),
+            _("Target date"), case.target_due_at, case.closed_at, passed(case.target_due_at, None), closed,
             _("Overdue"),
         ),
-        Clock(_("Aging alert"), case.aging_alert_at, case.closed_at, case.is_aging, _("Closed"), _("Aging")),
+        Clock(_("Aging alert"), case.aging_alert_at, case.closed_at, case.is_aging, closed, _("Aging")),
     ]
 
 
