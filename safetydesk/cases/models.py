@@ -106,9 +106,23 @@ class Case(models.Model):
                 name="cases_case_open_queue",
                 condition=Q(closed_at__isnull=True),
             ),
+            # The queue filtered by kind and state (open cases); id closes the order so the
+            # planner need not sort.
             models.Index(
-                fields=["kind", "state", "priority", "sla_due_at"],
-                name="cases_case_kind_state",
+                fields=["kind", "state", "priority", "sla_due_at", "id"],
+                name="cases_case_kind_state_open",
+                condition=Q(closed_at__isnull=True),
+            ),
+            # The queue's "all" view, in working order.
+            models.Index(fields=["priority", "sla_due_at", "id"], name="cases_case_queue_all"),
+            # The queue's "closed" view: most recently closed first.
+            models.Index(fields=["closed_at", "id"], name="cases_case_closed", condition=Q(closed_at__isnull=False)),
+            # Covers the dashboard's counts (selectors.dashboard) without reading the table;
+            # closed_at must be in it for SQLite to treat it as covering.
+            models.Index(
+                fields=["confidentiality", "lead", "sla_due_at", "closed_at", "id"],
+                name="cases_case_open_counts",
+                condition=Q(closed_at__isnull=True),
             ),
             models.Index(
                 fields=["language", "priority", "sla_due_at"],

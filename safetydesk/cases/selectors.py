@@ -13,6 +13,9 @@ from django.utils import timezone
 from safetydesk.accounts.permissions import visible_cases
 from safetydesk.cases.models import Case, CaseEvent, CaseKind, Evidence, Priority
 
+# Encrypted columns no list shows: deferring them saves a decryption per row and field.
+LIST_DEFERRED = ("summary", "closure_reason")
+
 
 @dataclass(frozen=True)
 class QueueFilters:
@@ -44,7 +47,8 @@ class QueueFilters:
 
 
 def queue(user: Any, filters: QueueFilters) -> QuerySet[Case]:
-    """Cases this user may see, filtered, in working order: priority, then the next deadline."""
+    """Cases this user may see, filtered, in working order: priority, then the next deadline
+    (closed cases: the most recently closed first)."""
     qs = visible_cases(user)
     if filters.status == "open":
         qs = qs.filter(closed_at__isnull=True)
@@ -66,7 +70,8 @@ def queue(user: Any, filters: QueueFilters) -> QuerySet[Case]:
         qs = qs.filter(lead_id=int(filters.assignee))
     if filters.overdue:
         qs = qs.filter(sla_due_at__lt=timezone.now())
-    return qs.select_related("lead").order_by("priority", "sla_due_at", "id")
+    order = ("-closed_at", "-id") if filters.status == "closed" else ("priority", "sla_due_at", "id")
+    return qs.select_related("lead").defer(*LIST_DEFERRED).order_by(*order)
 
 
 def page_of(qs: QuerySet[Case], page: int, size: int) -> tuple[list[Case], bool]:
@@ -85,7 +90,7 @@ class Dashboard:
 
 
 def dashboard(user: Any, limit: int = 10) -> Dashboard:
-    open_cases = visible_cases(user).filter(closed_at__isnull=True).select_related("lead")
+    open_cases = visible_cases(user).filter(closed_at__isnull=True).select_related("lead").defer(*LIST_DEFERRED)
     order = ("priority", "sla_due_at", "id")
     now = timezone.now()
     counts = open_cases.aggregate(
@@ -107,7 +112,7 @@ def search(user: Any, text: str, limit: int = 50) -> list[Case]:
     text = text.strip()
     if not text:
         return []
-    qs = visible_cases(user).select_related("lead")
+    qs = visible_cases(user).select_related("lead").defer(*LIST_DEFERRED)
     exact = qs.filter(Q(reference__iexact=text) | Q(reference__iendswith=f"-{text.zfill(6)}"))
     found = list(exact[:limit])
     if found:

@@ -79,6 +79,16 @@ class QueueFilterTests(QueueTestCase):
         assert self.listed(status="closed") == [self.closed]
         assert self.listed(status="all") == [self.emergency, self.german, self.late, self.mine, self.closed]
 
+    def test_it_lists_closed_cases_most_recently_closed_first(self) -> None:
+        with time_machine.travel(NOW - dt.timedelta(hours=1), tick=False):
+            urgent = do_create_case(acting_user=self.specialist, title="Closed later", priority="P0")
+            for step in ("acknowledge", "triage"):
+                urgent = do_transition(case=urgent, transition=step, acting_user=self.specialist)
+            do_transition(
+                case=urgent, transition="decline", acting_user=self.specialist, data={"closure_reason": "Not T&S"}
+            )
+        assert [c.title for c in self.listed(status="closed")] == ["Closed later", "Spree of spam"]
+
     def test_filters_combine(self) -> None:
         assert self.listed(priority="P2", assignee="none") == [self.late]
         assert self.listed(priority="P2", language="de") == []
