@@ -59,6 +59,8 @@ if not ENCRYPTION_KEYS:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# How many reverse proxies of ours stand in front of gunicorn (lib.http.client_ip).
+TRUSTED_PROXY_HOPS = env_int("SAFETYDESK_TRUSTED_PROXY_HOPS", 0)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -21,6 +21,7 @@ from safetydesk.accounts.roles import Role
 from safetydesk.accounts.sudo import grant_sudo
 from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
+from safetydesk.lib.http import client_ip
 
 
 class AccountLockedError(Exception):
@@ -207,7 +208,7 @@ def do_grant_sudo(*, acting_user: User, request: HttpRequest, method: str) -> No
             actor=acting_user,
             subject=acting_user,
             data={"method": method, "minutes": settings.SUDO_MINUTES},
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
         grant_sudo(request)
 

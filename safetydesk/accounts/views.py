@@ -66,15 +66,13 @@ from safetydesk.accounts.forms import (
 from safetydesk.accounts.models import ApiToken, User
 from safetydesk.accounts.roles import Role
 from safetydesk.accounts.sudo import has_sudo, sudo_redirect
+from safetydesk.lib.http import client_ip
 
 PENDING_LOGIN_KEY = "accounts_pending_login"
 # Time between a right password and the code (or the end of enrollment).
 PENDING_LOGIN_SECONDS = 10 * 60
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _safe_next(request: HttpRequest, url: str | None, default: str) -> str:
@@ -144,7 +142,7 @@ def _second_factor_subject(request: HttpRequest) -> tuple[User, bool, str] | Non
 def _complete_login(request: HttpRequest, user: User, device: TOTPDevice | None, next_url: str) -> HttpResponse:
     try:
         do_record_login_success(
-            acting_user=user, method="password+totp" if device else "password", ip_address=_ip(request)
+            acting_user=user, method="password+totp" if device else "password", ip_address=client_ip(request)
         )
     except AccountLockedError:
         return _end_locked(request)
@@ -198,7 +196,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         account, failure = _check_password(form.cleaned_data["username"], form.cleaned_data["password"])
         if account is None or failure:
-            do_record_login_failure(acting_user=account, reason=failure, ip_address=_ip(request))
+            do_record_login_failure(acting_user=account, reason=failure, ip_address=client_ip(request))
             form.add_error(None, LOGIN_FAILED_MESSAGE)
         elif confirmed_totp_device(account) is not None:
             _start_pending_login(request, account, next_url)
@@ -229,13 +227,13 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None, initial={"next": next_url})
     if request.method == "POST" and form.is_valid():
         if user.is_locked:
-            do_record_login_failure(acting_user=user, reason="bad_code", ip_address=_ip(request))
+            do_record_login_failure(acting_user=user, reason="bad_code", ip_address=client_ip(request))
             return _end_locked(request)
         code = form.cleaned_data["code"]
         device = next((d for d in devices if verify_token(user, d.persistent_id, code) is not None), None)
         if device is not None:
             return _complete_login(request, user, device, next_url)
-        if do_record_login_failure(acting_user=user, reason="bad_code", ip_address=_ip(request)):
+        if do_record_login_failure(acting_user=user, reason="bad_code", ip_address=client_ip(request)):
             return _end_locked(request)
         form.add_error("code", _("That code is not right. Codes change every 30 seconds: use the newest one."))
     return render(request, "accounts/verify.html", {"form": form, "pending": pending})
@@ -263,7 +261,7 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             device = do_enroll_totp_device(
-                acting_user=user, device=device, token=form.cleaned_data["code"], ip_address=_ip(request)
+                acting_user=user, device=device, token=form.cleaned_data["code"], ip_address=client_ip(request)
             )
         except InvalidCodeError:
             form.add_error(
@@ -320,7 +318,7 @@ def sudo_view(request: HttpRequest) -> HttpResponse:
                 failure = "locked"
             else:
                 return HttpResponseRedirect(_safe_next(request, next_url, "accounts:settings"))
-        if do_record_login_failure(acting_user=user, reason=failure, step="sudo", ip_address=_ip(request)):
+        if do_record_login_failure(acting_user=user, reason=failure, step="sudo", ip_address=client_ip(request)):
             return _end_locked(request)
         form.add_error(None, _("The password or the code was not right."))
     return render(
@@ -333,7 +331,7 @@ def sudo_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        do_record_logout(acting_user=cast(User, request.user), ip_address=_ip(request))
+        do_record_logout(acting_user=cast(User, request.user), ip_address=client_ip(request))
     auth_logout(request)
     messages.info(request, _("You are signed out."))
     return redirect("accounts:login")
@@ -395,7 +393,7 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
             return sudo_redirect(request, next_url=reverse("accounts:tokens"))
         if form.is_valid():
             created, raw_token = do_create_api_token(
-                acting_user=user, name=form.cleaned_data["name"], ip_address=_ip(request)
+                acting_user=user, name=form.cleaned_data["name"], ip_address=client_ip(request)
             )
             form = ApiTokenForm()
     # The page with the raw token is the response to the POST itself, so the token is never
@@ -421,6 +419,6 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     if not has_sudo(request):
         messages.info(request, _("Confirm it is you, then revoke the token again."))
         return sudo_redirect(request, next_url=reverse("accounts:tokens"))
-    if do_revoke_api_token(acting_user=cast(User, request.user), token=token, ip_address=_ip(request)):
+    if do_revoke_api_token(acting_user=cast(User, request.user), token=token, ip_address=client_ip(request)):
         messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("accounts:tokens")

@@ -46,6 +46,7 @@ from safetydesk.cases.models import (
 from safetydesk.cases.selectors import QueueFilters, case_detail, page_of, queue, search
 from safetydesk.cases.workflow import Field as WorkflowField
 from safetydesk.cases.workflow import evaluate, workflow_for
+from safetydesk.lib.http import client_ip
 
 router = Router(tags=["cases"])
 
@@ -358,9 +359,6 @@ class EvidenceIn(InputSchema):
     content: str = Field("", max_length=1_000_000)
     description: str = Field("", max_length=300)
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def users_by_id(lead: int | None, assistants: list[int]) -> dict[int, User]:

@@ -35,6 +35,7 @@ from safetydesk.console.forms import (
     casework_staff,
 )
 from safetydesk.console.presenters import case_clocks, state_label, timeline
+from safetydesk.lib.http import client_ip
 
 View = Callable[..., HttpResponse]
 
@@ -56,9 +57,6 @@ def _user(request: HttpRequest) -> User:
     """The signed-in staff member (every view here is behind staff_required)."""
     return cast(User, request.user)
 
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _case_url(case: Case) -> str:
@@ -172,7 +170,7 @@ def _render_case(
 @staff_required
 @require_GET
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = access_case(request.user, reference, ip_address=_ip(request))
+    case = access_case(request.user, reference, ip_address=client_ip(request))
     return _render_case(request, case)
 
 
@@ -213,7 +211,7 @@ def _render_transition_page(
 @staff_required
 @require_http_methods(["GET", "POST"])
 def case_transition(request: HttpRequest, reference: str, name: str) -> HttpResponse:
-    case = access_case(request.user, reference, ip_address=_ip(request))
+    case = access_case(request.user, reference, ip_address=client_ip(request))
     step: Transition | None = workflow_for(case.kind).transition(name)
     if request.method == "GET":
         return _transition_form_page(request, case, step)
@@ -281,7 +279,7 @@ def _transition_refused(
 @staff_required
 @require_POST
 def case_note(request: HttpRequest, reference: str) -> HttpResponse:
-    case = access_case(request.user, reference, ip_address=_ip(request))
+    case = access_case(request.user, reference, ip_address=client_ip(request))
     form = NoteForm(request.POST)
     if not form.is_valid():
         refusal = _form_refusal(form, _("The note was not added: see the note form below."))
@@ -313,7 +311,7 @@ def case_note(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_required
 @require_POST
 def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
-    case = access_case(request.user, reference, ip_address=_ip(request))
+    case = access_case(request.user, reference, ip_address=client_ip(request))
     form = AssignForm(request.POST, staff=casework_staff())
     if not form.is_valid():
         refusal = _form_refusal(form, _("See the assignment form below."))
