@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "safetydesk.audit",
     "safetydesk.cases",
     "safetydesk.console",
+    "safetydesk.intake",
     "safetydesk.api",
 ]
 
@@ -191,6 +192,15 @@ HOLIDAY_SUBDIVISION = env_str("SAFETYDESK_HOLIDAY_SUBDIVISION", "") or None
 EXTRA_HOLIDAYS = env_list("SAFETYDESK_EXTRA_HOLIDAYS")  # YYYY-MM-DD, e.g. an office closure
 CASE_REFERENCE_PREFIX = env_str("SAFETYDESK_CASE_PREFIX", "SD")
 QUEUE_PAGE_SIZE = env_int("SAFETYDESK_QUEUE_PAGE_SIZE", 50)
+
+# --- Intake ([P] defaults; DOMAIN §1.2, ARCHITECTURE §6.4) ------------------------------------
+INTAKE_CHANNELS_FILE = env_str("SAFETYDESK_CHANNELS_FILE", str(BASE_DIR / "safetydesk" / "intake" / "channels.toml"))
+INTAKE_MAX_MESSAGE_BYTES = env_int("SAFETYDESK_MAX_MESSAGE_BYTES", 30 * 1024 * 1024)
+INTAKE_MAX_ATTACHMENT_BYTES = env_int("SAFETYDESK_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
+INTAKE_MAX_ATTACHMENTS = env_int("SAFETYDESK_MAX_ATTACHMENTS", 20)
+INTAKE_MAX_BODY_CHARS = env_int("SAFETYDESK_MAX_BODY_CHARS", 200_000)
+# Where attachments are kept, encrypted, named by the SHA-256 of their content.
+ATTACHMENT_ROOT = Path(env_str("SAFETYDESK_ATTACHMENT_ROOT", str(VAR_DIR / "attachments")))
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -19,14 +19,17 @@ def record_audit(
     data: dict[str, Any] | None = None,
     ip_address: str | None = None,
 ) -> AuditEvent:
-    """Append one row. Call it inside the transaction of the change it records."""
+    """Append one row. Call it inside the transaction of the change it records.
+
+    `actor` is a user, or a string naming a part of the system ("intake:email") for changes
+    no person made."""
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(
             seq=head.seq + 1,
             created_at=timezone.now(),
             actor=actor if getattr(actor, "pk", None) else None,
-            actor_label=getattr(actor, "username", "") or "",
+            actor_label=actor if isinstance(actor, str) else (getattr(actor, "username", "") or ""),
             event_type=int(event_type),
             subject_type=subject._meta.label_lower if subject is not None else "",
             subject_id=str(subject.pk) if subject is not None else "",

@@ -39,6 +39,13 @@ class AuditEventType(models.IntegerChoices):
     CASE_EVIDENCE_ADDED = 206, "evidence captured"
     RESTRICTED_CASE_VIEWED = 207, "restricted case viewed"
     CASE_MEMBER_ADDED = 208, "case member added"
+    # 300s: intake
+    INTAKE_RECEIVED = 301, "intake item received"
+    INTAKE_ACCEPTED = 302, "intake item opened a case"
+    INTAKE_THREADED = 303, "intake item threaded into a case"
+    INTAKE_QUARANTINED = 304, "intake item quarantined"
+    INTAKE_DISMISSED = 305, "intake item dismissed"
+    INTAKE_REPROCESSED = 306, "intake item re-processed"
     # 900s: the system itself
     KEYS_ROTATED = 901, "encryption keys rotated"
 

@@ -23,6 +23,7 @@ class CaseKind(models.TextChoices):
     APPEAL = "appeal", _("Appeal")
     ACCESS_REQUEST = "access_request", _("Access request")
     AFFILIATE_SCREENING = "affiliate_screening", _("Affiliate screening")
+    DISCLOSURE_REPORT = "disclosure_report", _("Functionary disclosure report")
 
 
 class Priority(models.TextChoices):
@@ -274,6 +275,7 @@ class CaseEventKind(models.TextChoices):
     PARTY = "party", _("Party added")
     EVIDENCE = "evidence", _("Evidence captured")
     MEMBER = "member", _("Member added")
+    MESSAGE_IN = "message_in", _("Message received")
 
 
 class CaseEvent(models.Model):

@@ -1,0 +1,369 @@
+"""From a received item to a case (ARCHITECTURE §6.4): receive, then process.
+
+`receive_*` commits the item as it came, in its own transaction, before anyone is told the
+report was taken (the mail server, the API client, the form). `process_item` then does the
+rest in a second transaction: duplicates, threading, language, urgency, routing, the case.
+If processing fails for any reason the item is quarantined with the error, never lost, and
+`reprocess_item` can run it again later (after a fix, or by a person from the console).
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from safetydesk.audit.log import record_audit
+from safetydesk.audit.models import AuditEventType
+from safetydesk.cases.actions import PartyData, do_create_case
+from safetydesk.cases.models import Case, CaseEvent, CaseEventKind, CaseKind, Confidentiality, PartyRole, Priority
+from safetydesk.intake.channels import Channel, registry
+from safetydesk.intake.models import Attachment, DismissalReason, IntakeItem, IntakeStatus
+from safetydesk.intake.submission import Submission
+
+logger = logging.getLogger("safetydesk.intake")
+
+SOURCE_EMAIL = "rfc822"
+SOURCE_JSON = "json"
+SYSTEM_ACTOR = "intake"
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    item: IntakeItem
+
+    def as_json(self) -> dict[str, Any]:
+        """What the import commands print, one object per message (issue contract)."""
+        case: Case | None = self.item.case
+        return {
+            "intake_item": self.item.pk,
+            "case": case.pk if case else None,
+            "reference": case.reference if case else None,
+            "kind": case.kind if case else None,
+            "priority": case.priority if case else None,
+            "language": self.item.language or None,
+            "status": self.item.status,
+        }
+
+
+def sender_key(sender: str) -> str:
+    """A keyed hash of the sender: lets limits and grouping match senders without storing them."""
+    normalized = sender.strip().lower()
+    if not normalized:
+        return ""
+    return hmac.new(settings.SECRET_KEY.encode(), normalized.encode(), hashlib.sha256).hexdigest()
+
+
+# --- receive: commit first --------------------------------------------------------------------
+
+
+def receive_email(raw: bytes, *, recipient: str) -> IntakeItem:
+    """Commit a raw message for `recipient` as an item. Call before acknowledging delivery."""
+    channel = registry().for_address(recipient)
+    return _receive(channel, SOURCE_EMAIL, base64.b64encode(raw).decode(), len(raw), recipient=recipient)
+
+
+def receive_submission(channel_key: str, submission: Submission) -> IntakeItem:
+    """Commit a form or API submission as an item (its normalised fields, as JSON)."""
+    channel = registry().get(channel_key)
+    payload = json.dumps(_submission_to_json(submission), ensure_ascii=False)
+    return _receive(channel, SOURCE_JSON, payload, len(payload.encode()), recipient=channel_key,
+                    message_id=submission.message_id, sender=submission.sender)
+
+
+def _receive(
+    channel: Channel, source: str, raw: str, size: int, *, recipient: str, message_id: str = "", sender: str = ""
+) -> IntakeItem:
+    with transaction.atomic():
+        item = IntakeItem.objects.create(
+            channel=channel.key,
+            recipient=recipient[:254],
+            raw=f"{source}:{raw}",
+            raw_size=size,
+            message_id=message_id[:255],
+            sender=sender,
+            sender_key=sender_key(sender),
+            flags=list(channel.flags),
+        )
+        record_audit(
+            event_type=AuditEventType.INTAKE_RECEIVED, actor=f"{SYSTEM_ACTOR}:{channel.key}", subject=item,
+            data={"channel": channel.key, "size": size},
+        )
+    return item
+
+
+def _submission_to_json(submission: Submission) -> dict[str, Any]:
+    data = asdict(submission)
+    data["attachments"] = [
+        {"filename": a.filename, "declared_type": a.declared_type, "content": base64.b64encode(a.content).decode()}
+        for a in submission.attachments
+    ]
+    return data
+
+
+def _submission_from_json(data: dict[str, Any]) -> Submission:
+    from safetydesk.intake.submission import AttachmentData
+
+    attachments = tuple(
+        AttachmentData(a["filename"], a["declared_type"], base64.b64decode(a["content"]))
+        for a in data.pop("attachments", [])
+    )
+    data["references"] = tuple(data.get("references", ()))
+    data["flags"] = tuple(data.get("flags", ()))
+    return Submission(**data, attachments=attachments)
+
+
+def submission_of(item: IntakeItem) -> Submission:
+    """Parse the item's raw content again (so a fixed parser can re-process quarantine)."""
+    source, _, raw = item.raw.partition(":")
+    if source == SOURCE_EMAIL:
+        from safetydesk.intake.email_parse import parse_message
+
+        return parse_message(base64.b64decode(raw))
+    if source == SOURCE_JSON:
+        return _submission_from_json(json.loads(raw))
+    raise ValueError(f"unknown raw source {source!r}")
+
+
+# --- process: everything else ----------------------------------------------------------------
+
+
+def process_item(item: IntakeItem) -> IntakeResult:
+    """Turn a received item into a case, a thread or a dismissal; quarantine it on any error."""
+    try:
+        submission = submission_of(item)
+    except Exception as exc:
+        return _quarantine(item, f"could not be parsed: {type(exc).__name__}: {exc}"[:2000])
+    try:
+        with transaction.atomic():
+            return _process(item, submission)
+    except Exception as exc:
+        logger.exception("intake item %s could not be processed", item.pk)
+        return _quarantine(item, f"could not be processed: {type(exc).__name__}: {exc}"[:2000])
+
+
+def reprocess_item(item: IntakeItem, *, acting_user: Any) -> IntakeResult:
+    """Run a quarantined (or stuck) item through the pipeline again."""
+    with transaction.atomic():
+        locked = IntakeItem.objects.select_for_update().get(pk=item.pk)
+        if locked.status not in {IntakeStatus.QUARANTINED, IntakeStatus.RECEIVED}:
+            return IntakeResult(locked)
+        record_audit(event_type=AuditEventType.INTAKE_REPROCESSED, actor=acting_user, subject=locked)
+    return process_item(locked)
+
+
+def _quarantine(item: IntakeItem, error: str) -> IntakeResult:
+    with transaction.atomic():
+        IntakeItem.objects.filter(pk=item.pk).update(
+            status=IntakeStatus.QUARANTINED, error=error, processed_at=timezone.now(), attempts=item.attempts + 1
+        )
+        record_audit(
+            event_type=AuditEventType.INTAKE_QUARANTINED, actor=SYSTEM_ACTOR, subject=item,
+            data={"error": error[:200]},
+        )
+    item.refresh_from_db()
+    return IntakeResult(item)
+
+
+def _process(item: IntakeItem, submission: Submission) -> IntakeResult:
+    from safetydesk.intake import classify, language, urgency
+
+    item = IntakeItem.objects.select_for_update().get(pk=item.pk)
+    if item.status not in {IntakeStatus.RECEIVED, IntakeStatus.QUARANTINED}:
+        return IntakeResult(item)  # already processed by another worker
+    channel = registry().get(item.channel)
+    text = f"{submission.subject}\n{submission.body}".strip()
+
+    item.sender = submission.sender or item.sender
+    item.sender_key = sender_key(item.sender)
+    item.subject = submission.subject
+    item.body = submission.body[: settings.INTAKE_MAX_BODY_CHARS]
+    item.message_id = submission.message_id[:255]
+    item.in_reply_to = submission.in_reply_to[:255]
+    item.references = " ".join(submission.references)[:10_000]
+    item.language = submission.language or language.detect(text)
+    item.flags = sorted(set(item.flags) | set(submission.flags))
+    item.processed_at = timezone.now()
+    item.attempts += 1
+    _store_attachments(item, submission)
+
+    duplicate = _duplicate_of(item)
+    if duplicate is not None:
+        return _finish(item, IntakeStatus.DISMISSED, duplicate.case, AuditEventType.INTAKE_DISMISSED,
+                       reason=DismissalReason.DUPLICATE, data={"duplicate_of": duplicate.pk})
+
+    thread = find_thread_case(submission)
+    if thread is not None:
+        _thread_into(thread, item)
+        return _finish(item, IntakeStatus.THREADED, thread, AuditEventType.INTAKE_THREADED)
+
+    assessment = urgency.assess(text, item.language)
+    kind = submission.kind or channel.kind
+    priority = submission.priority or channel.priority
+    confidentiality = channel.confidentiality
+    if channel.classify == "legal":
+        kind = classify.legal_kind(text)
+    if assessment.child_safety:
+        kind, confidentiality = CaseKind.CHILD_PROTECTION, Confidentiality.CHILD_SAFETY
+        priority = min(priority, Priority.P1)
+    elif assessment.threat:
+        kind, priority = CaseKind.EMERGENCY, Priority.P0
+    item.classification = {
+        "channel": channel.key,
+        "kind": kind,
+        "priority": priority,
+        "urgency": assessment.as_json(),
+        "meta": submission.meta,
+    }
+
+    group = None
+    from safetydesk.intake import grouping
+
+    group = grouping.group_case_for(item, submission, kind)
+    if group is not None:
+        _thread_into(group, item, mass_report=True)
+        item.flags = sorted(set(item.flags) | {"mass_report"})
+        return _finish(item, IntakeStatus.THREADED, group, AuditEventType.INTAKE_THREADED, data={"mass_report": True})
+
+    case = do_create_case(
+        acting_user=None,
+        title=_title(submission, channel),
+        kind=kind,
+        summary=submission.body[: settings.INTAKE_MAX_BODY_CHARS],
+        priority=priority,
+        confidentiality=confidentiality,
+        language=item.language or "en",
+        intake_channel=channel.key,
+        eu_nexus=bool(submission.meta.get("eu_nexus")),
+        parties=_parties(submission, item.language),
+        opened_at=item.received_at,
+    )
+    return _finish(item, IntakeStatus.ACCEPTED, case, AuditEventType.INTAKE_ACCEPTED,
+                   data={"kind": kind, "priority": priority})
+
+
+def _finish(
+    item: IntakeItem, status: str, case: Case | None, event: AuditEventType, *, reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> IntakeResult:
+    item.status = status
+    item.case = case
+    item.dismissal_reason = reason
+    item.error = ""
+    item.save()
+    record_audit(
+        event_type=event, actor=SYSTEM_ACTOR, subject=item,
+        data={"case": case.pk if case else None, "reason": reason, **(data or {})},
+    )
+    if status in {IntakeStatus.ACCEPTED, IntakeStatus.THREADED} and case is not None:
+        from safetydesk.intake.tasks import after_intake
+
+        transaction.on_commit(lambda: after_intake.enqueue(item.pk))
+    return IntakeResult(item)
+
+
+def _title(submission: Submission, channel: Channel) -> str:
+    title = " ".join((submission.subject or submission.body or channel.label).split())
+    return title[:197] + "…" if len(title) > 200 else title or str(channel.label)
+
+
+def _parties(submission: Submission, language: str) -> list[PartyData]:
+    parties = []
+    if submission.sender or submission.sender_name:
+        is_email = "@" in submission.sender
+        parties.append(
+            PartyData(
+                role=PartyRole.REPORTER,
+                email=submission.sender if is_email else "",
+                wiki_username="" if is_email else submission.sender,
+                real_name=submission.sender_name,
+                language=language,
+            )
+        )
+    reported = str(submission.meta.get("reported_user") or "").strip()
+    if reported:
+        parties.append(PartyData(role=PartyRole.SUBJECT, wiki_username=reported[:255]))
+    return parties
+
+
+def _store_attachments(item: IntakeItem, submission: Submission) -> None:
+    from safetydesk.intake.attachments import store_attachment
+
+    if item.attachments.exists():
+        return  # a re-run: already stored
+    for index, attachment in enumerate(submission.attachments):
+        if index >= settings.INTAKE_MAX_ATTACHMENTS:
+            item.flags = sorted(set(item.flags) | {"too_many_attachments"})
+            break
+        store_attachment(item, attachment)
+
+
+def _duplicate_of(item: IntakeItem) -> IntakeItem | None:
+    if not item.message_id:
+        return None
+    return (
+        IntakeItem.objects.filter(message_id=item.message_id, status__in=[IntakeStatus.ACCEPTED, IntakeStatus.THREADED])
+        .exclude(pk=item.pk)
+        .select_related("case")
+        .order_by("pk")
+        .first()
+    )
+
+
+def _reference_pattern() -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(settings.CASE_REFERENCE_PREFIX)}-\d{{4}}-\d{{6,}}\b", re.IGNORECASE)
+
+
+def find_thread_case(submission: Submission) -> Case | None:
+    """The case this message answers: by In-Reply-To/References (our own notices and earlier
+    items), else by a case reference in the subject."""
+    ids = [i for i in (submission.in_reply_to, *submission.references) if i]
+    if ids:
+        earlier = IntakeItem.objects.filter(message_id__in=ids, case__isnull=False).select_related("case").first()
+        if earlier is not None:
+            return earlier.case
+        from safetydesk.notify.models import Notice
+
+        notice = Notice.objects.filter(message_id__in=ids, case__isnull=False).select_related("case").first()
+        if notice is not None:
+            return notice.case
+    match = _reference_pattern().search(submission.subject)
+    if match:
+        return Case.objects.filter(reference__iexact=match.group(0)).first()
+    return None
+
+
+def _thread_into(case: Case, item: IntakeItem, *, mass_report: bool = False) -> None:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked.version += 1
+    if item.language and item.language not in locked.languages:
+        locked.languages = [*locked.languages, item.language]
+    locked.save(update_fields=["version", "languages", "updated_at"])
+    CaseEvent.objects.create(
+        case=locked, kind=CaseEventKind.MESSAGE_IN,
+        data={"intake_item": item.pk, "channel": item.channel, "mass_report": mass_report,
+              "while_closed": locked.closed_at is not None},
+    )
+
+
+def pending_items() -> list[IntakeItem]:
+    """Items committed but never processed (a crash between the two steps)."""
+    return list(IntakeItem.objects.filter(status=IntakeStatus.RECEIVED).order_by("received_at")[:500])
+
+
+__all__ = [
+    "Attachment",
+    "IntakeResult",
+    "find_thread_case",
+    "process_item",
+    "receive_email",
+    "receive_submission",
+    "reprocess_item",
+]
