@@ -1,15 +1,20 @@
 """`safetydesk worker`: run background tasks from the database queue (django-tasks-db)."""
 
+import logging
 import os
 import socket
+import threading
 from argparse import RawDescriptionHelpFormatter
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections
 from django.tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
+
+from safetydesk.lib.periodic import run_due_jobs
 
 WORKER_HELP = """\
 Claim tasks from the database queue and run them, one at a time, until stopped. Actions enqueue
@@ -18,8 +23,27 @@ their side effects (email, paging, wiki calls) after commit; this is what carrie
 Run as many workers as the load needs, on any machine that reaches the database: each claims a
 task with a row lock, so no task runs twice. `safetydesk serve` starts one of these itself.
 
+It also runs the periodic jobs (sweeps, purges, escalations) on a clock; with several workers each
+job run is still taken by only one (--no-clock turns it off here).
+
 SIGTERM or SIGINT: finish the task in hand, then exit 0 (a second signal abandons it; the task
 is marked failed). Needs TASKS_BACKEND=db (the default outside tests)."""
+
+
+# How often the worker's clock looks for due periodic jobs (lib.periodic).
+CLOCK_SECONDS = 20.0
+
+
+def run_clock(stop: threading.Event) -> None:
+    """Enqueue due periodic jobs until `stop` is set. Any number of workers may run this: each
+    job run is claimed by exactly one (a conditional UPDATE)."""
+    while not stop.wait(CLOCK_SECONDS):
+        try:
+            run_due_jobs()
+        except Exception:
+            logging.getLogger("safetydesk.periodic").exception("periodic clock failed; retrying")
+        finally:
+            close_old_connections()
 
 
 def worker_id() -> str:
@@ -55,6 +79,11 @@ class Command(BaseCommand):
             help="run every task that is ready, then exit instead of waiting for more",
         )
         parser.add_argument(
+            "--no-clock",
+            action="store_true",
+            help="do not run periodic jobs from this worker (another worker runs them)",
+        )
+        parser.add_argument(
             "--max-tasks",
             type=int,
             default=None,
@@ -72,6 +101,16 @@ class Command(BaseCommand):
             raise CommandError("--interval must be zero or more seconds")
         if options["max_tasks"] is not None and options["max_tasks"] < 1:
             raise CommandError("--max-tasks must be at least 1")
+        stop_clock = threading.Event()
+        if not options["no_clock"] and not options["batch"]:
+            run_due_jobs()
+            threading.Thread(target=run_clock, args=(stop_clock,), name="periodic-clock", daemon=True).start()
+        try:
+            self._run(options)
+        finally:
+            stop_clock.set()
+
+    def _run(self, options: dict[str, Any]) -> None:
         call_command(
             "db_worker",
             queue_name=options["queue"],
