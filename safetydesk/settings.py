@@ -199,6 +199,15 @@ INTAKE_MAX_MESSAGE_BYTES = env_int("SAFETYDESK_MAX_MESSAGE_BYTES", 30 * 1024 * 1
 INTAKE_MAX_ATTACHMENT_BYTES = env_int("SAFETYDESK_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
 INTAKE_MAX_ATTACHMENTS = env_int("SAFETYDESK_MAX_ATTACHMENTS", 20)
 INTAKE_MAX_BODY_CHARS = env_int("SAFETYDESK_MAX_BODY_CHARS", 200_000)
+# Languages lingua chooses among (ISO 639-1). Fewer languages: faster and fewer confusions.
+INTAKE_DETECT_LANGUAGES = env_list(
+    "SAFETYDESK_DETECT_LANGUAGES",
+    "en es ja fr de pt it ru ar zh hi id nl pl tr uk fa he ko vi sv cs el ro hu bn".split(),
+)
+# Urgency rules (DOMAIN §5.1): one TOML file per language; a score at or above the threshold
+# makes the item a threat (P0, emergency track).
+INTAKE_RULES_DIR = env_str("SAFETYDESK_RULES_DIR", str(BASE_DIR / "safetydesk" / "intake" / "rules"))
+INTAKE_THREAT_THRESHOLD = float(env_str("SAFETYDESK_THREAT_THRESHOLD", "0.6"))
 # Where attachments are kept, encrypted, named by the SHA-256 of their content.
 ATTACHMENT_ROOT = Path(env_str("SAFETYDESK_ATTACHMENT_ROOT", str(VAR_DIR / "attachments")))
 
