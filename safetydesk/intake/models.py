@@ -53,6 +53,8 @@ class IntakeItem(models.Model):
     message_id = models.CharField(max_length=255, blank=True)
     in_reply_to = models.CharField(max_length=255, blank=True)
     references = models.TextField(blank=True)
+    # Who or what the report is about (a keyed hash; intake.grouping groups mass reports by it).
+    target_key = models.CharField(max_length=64, blank=True, db_index=True)
 
     language = models.CharField(max_length=8, blank=True)
     # Urgency score, rules that fired and on what words, the classifier's reasons (explainable).
@@ -114,3 +116,80 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.window_start}: {self.count}"
+
+
+class WikiIntakeToken(models.Model):
+    """A wiki's credential for POST /api/v1/reportincident (intake.wiki_tokens).
+
+    Separate from staff ApiTokens: it lets a wiki file in-product reports and nothing else.
+    Only the SHA-256 is stored; `safetydesk wikitoken add NAME` shows the token once.
+    """
+
+    PREFIX = "sdw_"
+
+    wiki = models.CharField(max_length=100)  # a wiki of the registry (intake.wikis)
+    # First characters of the token, so an operator can tell tokens apart.
+    hint = models.CharField(max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["wiki", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.wiki} ({self.hint}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ReportIncidentCount(models.Model):
+    """How many non-emergency in-product reports a wiki filed per behaviour type and day.
+
+    DOMAIN §16.4: for non-emergency ReportIncident events only the category counts are kept;
+    no content, reporter or reported user is stored. Used by transparency reporting.
+    """
+
+    wiki = models.CharField(max_length=100)
+    behavior_type = models.CharField(max_length=32)
+    day = models.DateField()  # UTC
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "wiki", "behavior_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wiki", "behavior_type", "day"], name="intake_reportincidentcount_wiki_type_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wiki} {self.behavior_type} {self.day}: {self.count}"
+
+
+class IntakeIdempotencyKey(models.Model):
+    """An `Idempotency-Key` sent to an intake endpoint, and what the first request produced.
+
+    A retry with the same key in the same scope gets the first result back (ARCHITECTURE §6.4).
+    Scopes: "user:<id>" for a staff token, "wiki:<name>" for a wiki token, "anon" otherwise
+    (then the key alone, checked against the request hash). Only hashes are stored.
+    """
+
+    scope = models.CharField(max_length=120)
+    key_hash = models.CharField(max_length=64)
+    request_hash = models.CharField(max_length=64)
+    # The item the first request committed; null when it only counted (ReportIncident).
+    item = models.ForeignKey(IntakeItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # Two concurrent retries race on this index; the loser answers with the winner's result.
+            models.UniqueConstraint(fields=["scope", "key_hash"], name="intake_idempotencykey_scope_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key_hash[:12]}"
