@@ -211,6 +211,40 @@ INTAKE_THREAT_THRESHOLD = float(env_str("SAFETYDESK_THREAT_THRESHOLD", "0.6"))
 # Where attachments are kept, encrypted, named by the SHA-256 of their content.
 ATTACHMENT_ROOT = Path(env_str("SAFETYDESK_ATTACHMENT_ROOT", str(VAR_DIR / "attachments")))
 
+# --- Public report form /report/ ([P] defaults; issue 3 parts 3 and 8; intake.views) ---------
+# Wikis whose page and diff links the form accepts (each host and all its subdomains);
+# localhost and 127.0.0.1 are the development wiki.
+INTAKE_WIKI_HOSTS = env_list(
+    "SAFETYDESK_WIKI_HOSTS",
+    [
+        "wikipedia.org", "wikimedia.org", "wiktionary.org", "wikibooks.org", "wikinews.org",
+        "wikiquote.org", "wikisource.org", "wikiversity.org", "wikivoyage.org", "wikidata.org",
+        "wikifunctions.org", "mediawiki.org", "wikimediafoundation.org", "localhost", "127.0.0.1",
+    ],
+)
+INTAKE_FORM_MAX_BODY_CHARS = env_int("SAFETYDESK_FORM_MAX_BODY_CHARS", 10_000)
+# Faster than this from page load to submit is a bot (the item is kept, dismissed as spam).
+INTAKE_FORM_MIN_SECONDS = env_int("SAFETYDESK_FORM_MIN_SECONDS", 3)
+INTAKE_FORM_MAX_SCREENSHOTS = env_int("SAFETYDESK_FORM_MAX_SCREENSHOTS", 5)
+INTAKE_FORM_MAX_SCREENSHOT_BYTES = env_int("SAFETYDESK_FORM_MAX_SCREENSHOT_BYTES", 5 * 1024 * 1024)
+INTAKE_FORM_LIMIT_PER_IP = env_int("SAFETYDESK_FORM_LIMIT_PER_IP", 10)
+INTAKE_FORM_LIMIT_PER_EMAIL = env_int("SAFETYDESK_FORM_LIMIT_PER_EMAIL", 5)
+INTAKE_FORM_LIMIT_WINDOW_SECONDS = env_int("SAFETYDESK_FORM_LIMIT_WINDOW_SECONDS", 3600)
+# Larger requests are refused before they are read: the screenshots plus room for the fields.
+INTAKE_FORM_MAX_REQUEST_BYTES = INTAKE_FORM_MAX_SCREENSHOTS * INTAKE_FORM_MAX_SCREENSHOT_BYTES + 1024 * 1024
+# Where the emergency guidance sends people (the links ReportIncident shows).
+INTAKE_EMERGENCY_NUMBERS_URL = env_str(
+    "SAFETYDESK_EMERGENCY_NUMBERS_URL", "https://en.wikipedia.org/wiki/List_of_emergency_telephone_numbers"
+)
+INTAKE_SUPPORT_RESOURCES_URL = env_str(
+    "SAFETYDESK_SUPPORT_RESOURCES_URL", "https://meta.wikimedia.org/wiki/Special:MyLanguage/Mental_health_resources"
+)
+# Django's own request limits: form fields (not files) above this are refused (the form's
+# longest field is 10,000 characters); uploads above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temp file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SAFETYDESK_DATA_UPLOAD_MAX_BYTES", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -5,5 +5,7 @@ from safetydesk.api.urls import api
 urlpatterns = [
     path("accounts/", include("safetydesk.accounts.urls")),
     path("api/v1/", api.urls),
+    path("report/", include("safetydesk.intake.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("safetydesk.console.urls")),
 ]
