@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "safetydesk.cases",
     "safetydesk.console",
     "safetydesk.intake",
+    "safetydesk.notify",
     "safetydesk.api",
 ]
 

@@ -46,6 +46,11 @@ class AuditEventType(models.IntegerChoices):
     INTAKE_QUARANTINED = 304, "intake item quarantined"
     INTAKE_DISMISSED = 305, "intake item dismissed"
     INTAKE_REPROCESSED = 306, "intake item re-processed"
+    # 400s: notices to parties (notify)
+    NOTICE_QUEUED = 401, "notice queued"
+    NOTICE_SENT = 402, "notice sent"
+    NOTICE_FAILED = 403, "notice failed"
+    NOTICE_TEMPLATE_EDITED = 404, "notice template edited"
     # 900s: the system itself
     KEYS_ROTATED = 901, "encryption keys rotated"
 

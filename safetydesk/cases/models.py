@@ -276,6 +276,7 @@ class CaseEventKind(models.TextChoices):
     EVIDENCE = "evidence", _("Evidence captured")
     MEMBER = "member", _("Member added")
     MESSAGE_IN = "message_in", _("Message received")
+    MESSAGE_OUT = "message_out", _("Message sent")
 
 
 class CaseEvent(models.Model):

@@ -3,29 +3,31 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from safetydesk.cases.models import Case, PartyRole
 
 
 @task()
 def send_canned_reply(case_id: int, template: str) -> int:
-    """Email the case's reporters the canned reply chosen at closure, in their language.
+    """Write to the case's reporters with the canned reply chosen at closure, in their language
+    (notify: the administrators' wording or the shipped default, English as the fallback).
 
     Returns how many reporters were written to (reporters without an email are skipped)."""
+    from safetydesk.notify.actions import do_queue_notice
+
     case = Case.objects.get(pk=case_id)
     sent = 0
     for reporter in case.parties.filter(role=PartyRole.REPORTER):
         if not reporter.email:
             continue
-        language = reporter.language or case.language or "en"
-        with translation.override(language):
-            body = render_to_string(
-                f"cases/replies/{template}.txt", {"case": case, "venue_url": case.routed_url}
-            )
-        subject = f"[{case.reference}] " + body.splitlines()[0]
-        send_mail(subject, "\n".join(body.splitlines()[2:]), settings.DEFAULT_FROM_EMAIL, [reporter.email])
+        do_queue_notice(
+            case=case,
+            item=None,
+            recipient=reporter.email,
+            key=template,
+            language=reporter.language or case.language or "en",
+            context={"venue_url": case.routed_url},
+        )
         sent += 1
     return sent
 

@@ -117,7 +117,8 @@ class DeferTests(GeneralTrackTestCase):
                 reply_template="defer_local",
             )
 
-        assert len(callbacks) == 1
+        # The reply task after the transition commits, then notify's send after the notice commits.
+        assert len(callbacks) == 2
         stored = Case.objects.get(pk=case.pk)
         assert stored.state == general.CLOSED_DEFERRED
         assert stored.closed_at == MONDAY

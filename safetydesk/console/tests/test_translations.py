@@ -123,7 +123,9 @@ class CannedReplyLanguageTests(PersonaTestCase):
         Case.objects.filter(pk=case.pk).update(routed_url="https://es.wikipedia.org/wiki/Wikipedia:Tablón_de_anuncios")
         language_before = translation.get_language()
 
-        assert send_canned_reply.call(case.pk, "defer_local") == 1
+        # The reply is a notify notice, sent once the transaction that queued it commits.
+        with self.captureOnCommitCallbacks(execute=True):
+            assert send_canned_reply.call(case.pk, "defer_local") == 1
 
         assert len(mail.outbox) == 1
         message = mail.outbox[0]
