@@ -193,7 +193,7 @@ def _header(message: Message, name: str, flags: set[str]) -> str:
                 flags.add("bad_charset")
             return _clean_text(text, flags)
         except Exception as exc:  # the modern header parser crashed on this field: read it raw
-            logger.info("email: header %s unreadable with policy.default (%s)", name, type(exc).__name__)
+            logger.debug("email: header %s unreadable with policy.default (%s)", name, type(exc).__name__)
             flags.add("parsed_compat32")
     return _decode_raw_header(_raw_header(message, name), flags)
 
@@ -250,7 +250,8 @@ def _check_encoded_word_charsets(raw: str, flags: set[str]) -> None:
 
 def _sender(message: Message, flags: set[str]) -> tuple[str, str]:
     for name in ("From", "Sender", "Reply-To"):
-        if message.get(name) is None:
+        raw = re.sub(r"\r?\n", "", _raw_header(message, name))
+        if not raw.strip():
             continue
         address, display = "", ""
         if message.policy is not email_policy.compat32:
@@ -263,6 +264,12 @@ def _sender(message: Message, flags: set[str]) -> tuple[str, str]:
                 address = ""
         if not address:
             display, address = email.utils.parseaddr(_header(message, name, flags))
+        elif "=?" in raw:
+            # The modern parser puts a space between adjacent encoded words of a display name
+            # (RFC 2047 6.2 says to drop it); split the raw field, then decode the name alone.
+            raw_display, raw_address = email.utils.parseaddr(raw)
+            if raw_address and raw_display:
+                display = _decode_raw_header(raw_display, flags)
         address = _one_line(_clean_text(address, flags)).replace(" ", "")
         display = _one_line(_clean_text(display, flags))[:MAX_NAME_CHARS]
         if address in {"<>", "@"}:
@@ -432,16 +439,29 @@ def _leaf(part: Message, content_type: str, out: _Walk, *, depth: int) -> None:
         out.texts.append(_decode_bytes(data, _charset(part), out.flags))
         out.plain_parts += 1
         return
-    if not data and not filename:
-        return
+    if not data and not filename and disposition != "attachment":
+        return  # an empty inline part carries nothing
     out.attachments.append(AttachmentData(filename=filename, declared_type=content_type[:127], content=data))
 
 
 def _filename(part: Message, flags: set[str]) -> str:
-    try:
-        name = part.get_filename() or ""
-    except Exception:  # a parameter the parser cannot read: no name rather than no attachment
-        name = ""
+    name = ""
+    if part.policy is not email_policy.compat32:
+        # The modern header objects unquote exactly (get_filename() also strips <…>) and
+        # decode RFC 2231 continuations and charsets.
+        try:
+            for header, param in (("Content-Disposition", "filename"), ("Content-Type", "name")):
+                params = getattr(part.get(header), "params", None) or {}
+                if params.get(param):
+                    name = str(params[param])
+                    break
+        except Exception:  # a parameter the modern parser cannot read: try get_filename()
+            name = ""
+    if not name:
+        try:
+            name = part.get_filename() or ""
+        except Exception:  # a parameter nobody can read: no name rather than no attachment
+            name = ""
     if "=?" in name:  # RFC 2047 inside a parameter: not standard, but Outlook and others do it
         name = _decode_raw_header(name, flags)
     name = _clean_text(str(name), flags)
