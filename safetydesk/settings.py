@@ -209,6 +209,18 @@ INTAKE_DETECT_LANGUAGES = env_list(
 # makes the item a threat (P0, emergency track).
 INTAKE_RULES_DIR = env_str("SAFETYDESK_RULES_DIR", str(BASE_DIR / "safetydesk" / "intake" / "rules"))
 INTAKE_THREAT_THRESHOLD = float(env_str("SAFETYDESK_THREAT_THRESHOLD", "0.6"))
+# The intake API (POST /api/v1/reports and /reportincident; intake.api). Bodies larger than
+# this are refused (413) before they are read.
+INTAKE_API_MAX_BODY_BYTES = env_int("SAFETYDESK_INTAKE_API_MAX_BODY_BYTES", 1024 * 1024)
+# Anonymous POST /api/v1/reports: per client IP per minute, per contact email per hour. Callers
+# with a staff API token are exempt, which is how benchmarks/intake.py sends its load from one
+# address; raise the per-IP figure instead if a load test must run without a token.
+INTAKE_API_RATE_PER_IP = env_int("SAFETYDESK_INTAKE_API_RATE_PER_IP", 60)
+INTAKE_API_RATE_PER_EMAIL = env_int("SAFETYDESK_INTAKE_API_RATE_PER_EMAIL", 20)
+# Mass reports (intake.grouping): a report about the same target as a report that opened a case
+# less than this long before it, and this similar to it (word-pair Jaccard, 0–1), joins that case.
+INTAKE_MASS_REPORT_WINDOW_SECONDS = env_int("SAFETYDESK_MASS_REPORT_WINDOW_SECONDS", 3600)
+INTAKE_MASS_REPORT_SIMILARITY = float(env_str("SAFETYDESK_MASS_REPORT_SIMILARITY", "0.8"))
 # Where attachments are kept, encrypted, named by the SHA-256 of their content.
 ATTACHMENT_ROOT = Path(env_str("SAFETYDESK_ATTACHMENT_ROOT", str(VAR_DIR / "attachments")))
 

@@ -6,6 +6,7 @@ from ninja import NinjaAPI, Router
 from safetydesk.api.auth import TokenAuth
 from safetydesk.api.errors import JSONParser, register_error_handlers
 from safetydesk.cases.api import router as cases_router
+from safetydesk.intake.api import router as intake_router
 
 api = NinjaAPI(
     title="Safetydesk API",
@@ -21,11 +22,13 @@ api = NinjaAPI(
     openapi_extra={
         "tags": [
             {"name": "cases", "description": "The case queue, case files, and every change to a case."},
+            {"name": "intake", "description": "Reports in: the public report API and ReportIncident from the wikis."},
         ],
     },
 )
 register_error_handlers(api)
 api.add_router("/cases", cases_router)
+api.add_router("", intake_router)
 
 # Added last, so it only sees what no router above matched: an unknown address under /api/v1
 # answers with the API's error envelope rather than Django's HTML page.

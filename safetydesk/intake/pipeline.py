@@ -226,6 +226,7 @@ def _process(item: IntakeItem, submission: Submission) -> IntakeResult:
     group = None
     from safetydesk.intake import grouping
 
+    item.target_key = grouping.target_key(submission)
     group = grouping.group_case_for(item, submission, kind)
     if group is not None:
         _thread_into(group, item, mass_report=True)
