@@ -1,0 +1,117 @@
+"""`safetydesk intake email|mbox`: import mail from a file, one JSON line per message."""
+
+import json
+import mailbox
+import sys
+from argparse import RawDescriptionHelpFormatter
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from safetydesk.intake.mailbox_import import Imported, NotReceived, import_message, mbox_messages
+
+OUTPUT_HELP = """\
+For every message, one JSON object is printed on its own line on stdout, e.g.
+  {"intake_item": 12, "case": 7, "reference": "SD-2025-000007", "kind": "general",
+   "priority": "P2", "language": "en", "status": "accepted"}
+status is accepted (a new case), threaded (added to the case it answers), dismissed (e.g. the
+same Message-ID again: a duplicate) or quarantined (kept raw, for a person to look at in the
+console and re-process). A message over the size limit (SAFETYDESK_MAX_MESSAGE_BYTES) is kept
+and quarantined as "too large".
+
+Exit status 0 when every message was received (even if some were quarantined: they are kept).
+Exit status 1 when a message could not even be stored (e.g. the database is unreachable); it is
+named on stderr and the import goes on with the next one, so run the command again for it (a
+message received twice is recognised by its Message-ID and dismissed as a duplicate)."""
+
+EMAIL_HELP = f"""\
+Import one RFC 5322 message (an .eml file) addressed to ADDRESS, read from FILE or, without
+FILE or with "-", from standard input:
+
+  safetydesk intake email --to ca@example.org < message.eml
+
+ADDRESS picks the intake channel (SAFETYDESK_CHANNELS_FILE): ca@ opens general reports,
+emergency@ emergency cases, and so on; an address that is not listed goes to the general queue,
+flagged "unknown_address".
+
+{OUTPUT_HELP}"""
+
+MBOX_HELP = f"""\
+Import every message of an mbox file (e.g. an exported mailbox) as mail addressed to ADDRESS,
+in order, one message at a time (the file is not loaded into memory). Each message is received
+and processed in its own transactions, so an interrupted import can simply be run again:
+messages already taken are dismissed as duplicates by their Message-ID.
+
+  safetydesk intake mbox archive.mbox --to ca@example.org
+
+{OUTPUT_HELP}"""
+
+
+class Command(BaseCommand):
+    help = "Import email into intake. Subcommands: email (one message), mbox (a mailbox file)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND", title="subcommands")
+        email = subcommands.add_parser(
+            "email",
+            help="import one message from a file or standard input",
+            description=EMAIL_HELP,
+            formatter_class=RawDescriptionHelpFormatter,
+        )
+        email.add_argument("file", nargs="?", default="-", metavar="FILE", help="an .eml file; - or absent: stdin")
+        email.add_argument("--to", required=True, metavar="ADDRESS", help="the address the message was sent to")
+        mbox = subcommands.add_parser(
+            "mbox",
+            help="import every message of an mbox file",
+            description=MBOX_HELP,
+            formatter_class=RawDescriptionHelpFormatter,
+        )
+        mbox.add_argument("file", metavar="FILE", help="the mbox file")
+        mbox.add_argument("--to", required=True, metavar="ADDRESS", help="the address the messages were sent to")
+
+    def handle(self, *args: Any, subcommand: str, file: str, to: str, **options: Any) -> None:
+        if "@" not in to:
+            raise CommandError(f"--to must be an email address, not {to!r}")
+        if subcommand == "email":
+            failures = self.import_one(self.read_email(file), recipient=to, label=file)
+        else:
+            failures = self.import_mbox(Path(file), recipient=to)
+        if failures:
+            raise CommandError(f"{failures} message(s) could not be received; see above", returncode=1)
+
+    def read_email(self, file: str) -> bytes:
+        if file == "-":
+            stream: BinaryIO = sys.stdin.buffer
+            return stream.read()
+        try:
+            return Path(file).read_bytes()
+        except OSError as exc:
+            raise CommandError(f"cannot read {file}: {exc.strerror or exc}") from exc
+
+    def import_mbox(self, path: Path, *, recipient: str) -> int:
+        failures = 0
+        try:
+            for number, raw in enumerate(mbox_messages(path), start=1):
+                failures += self.import_one(raw, recipient=recipient, label=f"{path} message {number}")
+        except mailbox.NoSuchMailboxError as exc:
+            raise CommandError(f"no such mbox file: {path}") from exc
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        return failures
+
+    def import_one(self, raw: bytes, *, recipient: str, label: str) -> int:
+        """Take one message in and print its line; return 1 if it could not be received."""
+        try:
+            imported: Imported = import_message(raw, recipient=recipient)
+        except NotReceived as exc:
+            self.stderr.write(f"{label}: not received: {exc}")
+            return 1
+        if imported.error:
+            self.stderr.write(
+                f"{label}: received as intake item {imported.item.pk} but not processed yet ({imported.error}); "
+                "it will be processed by the worker"
+            )
+        self.stdout.write(json.dumps(imported.result.as_json(), ensure_ascii=False))
+        self.stdout.flush()
+        return 0
