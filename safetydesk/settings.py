@@ -223,6 +223,18 @@ INTAKE_MASS_REPORT_WINDOW_SECONDS = env_int("SAFETYDESK_MASS_REPORT_WINDOW_SECON
 INTAKE_MASS_REPORT_SIMILARITY = float(env_str("SAFETYDESK_MASS_REPORT_SIMILARITY", "0.8"))
 # Where attachments are kept, encrypted, named by the SHA-256 of their content.
 ATTACHMENT_ROOT = Path(env_str("SAFETYDESK_ATTACHMENT_ROOT", str(VAR_DIR / "attachments")))
+# The IMAP poller (`safetydesk mail poll`, intake.imap_poll), for a mailbox a mail provider
+# keeps; its flags override these. ADDRESS is the address the mailbox serves: it picks the
+# intake channel. PORT 0 means 993 with SSL, 143 without. The password may come from
+# SAFETYDESK_IMAP_PASSWORD_FILE.
+INTAKE_IMAP_HOST = env_str("SAFETYDESK_IMAP_HOST")
+INTAKE_IMAP_PORT = env_int("SAFETYDESK_IMAP_PORT", 0)
+INTAKE_IMAP_USER = env_str("SAFETYDESK_IMAP_USER")
+INTAKE_IMAP_PASSWORD = env_str("SAFETYDESK_IMAP_PASSWORD")
+INTAKE_IMAP_SSL = env_bool("SAFETYDESK_IMAP_SSL", default=True)
+INTAKE_IMAP_MAILBOX = env_str("SAFETYDESK_IMAP_MAILBOX", "INBOX")
+INTAKE_IMAP_ADDRESS = env_str("SAFETYDESK_IMAP_ADDRESS")
+INTAKE_IMAP_INTERVAL = env_int("SAFETYDESK_IMAP_INTERVAL", 60)
 
 # --- Public report form /report/ ([P] defaults; issue 3 parts 3 and 8; intake.views) ---------
 # Wikis whose page and diff links the form accepts (each host and all its subdomains);
