@@ -70,7 +70,7 @@ def check_permalink(value: str) -> str:
             _(
                 "%(host)s is not one of the wikis this form is for. Give a link to the page or the diff on "
                 "the wiki (for example https://en.wikipedia.org/wiki/…). If it happened somewhere else, "
-                "describe it under “What happened”."
+                "describe it under “What happened?”."
             )
             % {"host": host[:100]},
             code="unknown_wiki",

@@ -55,7 +55,7 @@ class PermalinkTests(SimpleTestCase):
     def test_an_unknown_wiki_gets_a_message_naming_it(self) -> None:
         error = self.assert_refused("https://evil.example.com/wiki/Foo", "unknown_wiki")
         assert "evil.example.com is not one of the wikis this form is for" in error.messages[0]
-        assert "“What happened”" in error.messages[0]
+        assert "describe it under “What happened?”." in error.messages[0]
         # Look-alikes are not subdomains.
         self.assert_refused("https://wikipedia.org.evil.example/wiki/Foo", "unknown_wiki")
         self.assert_refused("https://notwikipedia.org/wiki/Foo", "unknown_wiki")
