@@ -7,5 +7,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("report/", include("safetydesk.intake.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("intake/", include("safetydesk.intake.console_urls")),
+    path("notify/", include("safetydesk.notify.urls")),
     path("", include("safetydesk.console.urls")),
 ]

@@ -46,6 +46,7 @@ class AuditEventType(models.IntegerChoices):
     INTAKE_QUARANTINED = 304, "intake item quarantined"
     INTAKE_DISMISSED = 305, "intake item dismissed"
     INTAKE_REPROCESSED = 306, "intake item re-processed"
+    INTAKE_ATTACHMENT_DOWNLOADED = 307, "intake attachment downloaded"
     # 400s: notices to parties (notify)
     NOTICE_QUEUED = 401, "notice queued"
     NOTICE_SENT = 402, "notice sent"

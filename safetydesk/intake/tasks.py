@@ -32,7 +32,7 @@ ACK_KEYS = frozenset({ACK_GENERAL, *ACK_TEMPLATES.values()})
 
 # Flags (set by the channels) on items that must not be answered: spam, and automatic mail
 # (auto-replies, bounces, list traffic), which would answer us back and loop.
-NO_ACK_FLAGS = frozenset({"spam", "auto_submitted"})
+NO_ACK_FLAGS = frozenset({"spam", "spam_suspected", "auto_submitted"})
 # Local parts of addresses that are machines, not people.
 MACHINE_SENDERS = frozenset({"mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply", "donotreply"})
 
