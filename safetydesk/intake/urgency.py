@@ -8,9 +8,11 @@ How a text is scored:
 - The rule files used are those of the item's language, English (reporters mix languages and
   quote each other), and every language whose script appears in the text.
 - Each self_harm / physical_harm / public_harm rule that matches counts once, with its weight,
-  however often it matches. A dampener (a false-alarm phrase: "kill the process", "shoot me an
-  email") takes its weight away only from the matches it overlaps, so "I will kill you, this
-  edit kills the neutrality" is still a threat.
+  however often it matches. Rules marked `supporting` (violent vocabulary) count only when
+  another threat rule matched, and all of them together add no more than the strongest one.
+- A dampener (a false-alarm phrase: "kill the process", "shoot me an email") takes its weight
+  away only from the matches it overlaps, so "I will kill you, this edit kills the neutrality"
+  is still a threat.
 - score = the sum of what the threat rules contributed, clipped to 0..1. It is a threat when the
   score reaches settings.INTAKE_THREAT_THRESHOLD; threat_type is the category of the strongest
   rule that fired (so "I'm going to shoot up my school" is public harm, although the words also
@@ -266,6 +268,8 @@ class Rule:
     alternatives: tuple[Alternative, ...]
     should_match: tuple[str, ...]
     should_not_match: tuple[str, ...]
+    # Only adds to a report another threat rule flagged (see assess()): violent vocabulary.
+    supporting: bool = False
 
     def spans(self, folded: str, present: frozenset[str] | None = None) -> list[tuple[int, int]]:
         """Where the rule matches in `folded` (a normalised, fold_case()d text), in order.
@@ -400,7 +404,7 @@ def load_rules(directory: Path) -> RuleSet:
 
 
 _FILE_KEYS = {"language", "scripts", "examples", "rule"}
-_RULE_KEYS = {"id", "category", "weight", "pattern", "should_match", "should_not_match"}
+_RULE_KEYS = {"id", "category", "weight", "pattern", "should_match", "should_not_match", "supporting"}
 _EXAMPLE_KEYS = {*THREAT_CATEGORIES, CHILD_SAFETY, NO_THREAT}
 _ID = re.compile(r"[a-z]{2}\.[a-z0-9_.]+")
 
@@ -464,6 +468,11 @@ def _parse_rule(path: Path, language: str, index: int, entry: Any, no_boundaries
         raise fail(f"a dampener's weight must be between -1 and 0 (it is subtracted), not {weight}")
     if category != DAMPENER and not 0 < weight <= 1:
         raise fail(f"weight must be above 0 and at most 1, not {weight}")
+    supporting = entry.get("supporting", False)
+    if not isinstance(supporting, bool):
+        raise fail(f"supporting must be true or false, not {supporting!r}")
+    if supporting and category not in THREAT_CATEGORIES:
+        raise fail("only self_harm, physical_harm and public_harm rules can be supporting")
     alternatives = entry.get("pattern")
     if isinstance(alternatives, str):
         alternatives = [alternatives]
@@ -495,6 +504,7 @@ def _parse_rule(path: Path, language: str, index: int, entry: Any, no_boundaries
         alternatives=compiled,
         should_match=should_match,
         should_not_match=_strings(entry.get("should_not_match", []), fail, "should_not_match"),
+        supporting=supporting,
     )
 
 
@@ -577,23 +587,34 @@ def assess(text: str, language: str = "") -> Assessment:
             start, end = origin[start], origin[end - 1] + 1
         return _shorten(shown[start:end])
 
-    fired: list[FiredRule] = []
+    scored: list[_Scored] = []
+    for rule, spans in hits:
+        if rule.category == CHILD_SAFETY:
+            scored.append(_Scored(rule, spans[0], rule.weight, []))
+        else:
+            scored.append(_Scored(rule, *_best_occurrence(rule, spans, damping)))
+    # Supporting rules (violent vocabulary) only add to a report another threat rule flagged,
+    # and together add no more than the strongest of them: a report about a violent article,
+    # matched in several similar languages at once, must not add up to a threat on words alone.
+    flagged = any(s.contribution > 0 for s in scored if s.rule.category in THREAT_CATEGORIES and not s.rule.supporting)
+    supporting = sorted((s for s in scored if s.rule.supporting), key=lambda s: -s.contribution)
+    for index, entry in enumerate(supporting):
+        if index > 0 or not flagged:
+            entry.contribution = 0.0
+
     totals = dict.fromkeys((*THREAT_CATEGORIES, CHILD_SAFETY), 0.0)
     strongest = dict.fromkeys(THREAT_CATEGORIES, 0.0)
     taken: dict[str, tuple[Rule, tuple[int, int], float]] = {}  # dampener id -> (it, its span, weight taken)
-    for rule, spans in hits:
-        reductions: list[tuple[Rule, tuple[int, int], float]] = []
-        if rule.category == CHILD_SAFETY:
-            best_span, contribution = spans[0], rule.weight
-        else:
-            best_span, contribution, reductions = _best_occurrence(rule, spans, damping)
-        totals[rule.category] += contribution
-        if rule.category in strongest:
-            strongest[rule.category] = max(strongest[rule.category], contribution)
-        fired.append(FiredRule(rule.id, rule.language, rule.category, words(best_span), round(contribution, 4)))
-        for dampener, span, amount in reductions:
+    for entry in scored:
+        totals[entry.rule.category] += entry.contribution
+        if entry.rule.category in strongest:
+            strongest[entry.rule.category] = max(strongest[entry.rule.category], entry.contribution)
+        for dampener, span, amount in entry.reductions:
             earlier = taken.get(dampener.id)
             taken[dampener.id] = (dampener, span, amount + (earlier[2] if earlier else 0.0))
+    fired = [
+        FiredRule(s.rule.id, s.rule.language, s.rule.category, words(s.span), round(s.contribution, 4)) for s in scored
+    ]
 
     score = round(min(1.0, sum(totals[c] for c in THREAT_CATEGORIES)), 4)
     threat = score >= settings.INTAKE_THREAT_THRESHOLD
@@ -610,6 +631,16 @@ def assess(text: str, language: str = "") -> Assessment:
         )
     )
     return Assessment(threat, threat_type, child_safety, score, tuple(fired), ruleset.version)
+
+
+@dataclass
+class _Scored:
+    """A rule that matched: the occurrence that counts, and what it contributes."""
+
+    rule: Rule
+    span: tuple[int, int]
+    contribution: float
+    reductions: list[tuple[Rule, tuple[int, int], float]]  # (dampener, its span, weight it took)
 
 
 def _best_occurrence(
