@@ -31,7 +31,7 @@ from safetydesk.accounts.permissions import access_case
 from safetydesk.accounts.roles import PRIVILEGED_READERS
 from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
-from safetydesk.cases.models import Case, Confidentiality
+from safetydesk.cases.models import Case, CaseKind, Confidentiality, Priority
 from safetydesk.console.views import staff_required
 from safetydesk.intake.attachments import read_attachment
 from safetydesk.intake.channels import registry
@@ -108,7 +108,16 @@ def quarantine(request: HttpRequest) -> HttpResponse:
     rows = list(waiting.only(*_LIST_COLUMNS).order_by("-received_at", "-id")[start : start + QUARANTINE_PAGE_SIZE + 1])
     has_next = len(rows) > QUARANTINE_PAGE_SIZE
     rows = rows[:QUARANTINE_PAGE_SIZE]
-    items = [{"item": item, "channel": channel_label(item.channel)} for item in rows]
+    channels = registry().channels
+    items = [
+        {
+            "item": item,
+            "channel": channel_label(item.channel),
+            # Mail to the emergency address that could not be processed may be a threat to life.
+            "urgent": item.channel in channels and channels[item.channel].priority == Priority.P0,
+        }
+        for item in rows
+    ]
     return render(
         request,
         "intake/console/quarantine.html",
@@ -145,8 +154,8 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             "channel": channel_label(item.channel),
             "flags": flags_of(item),
             "urgency": urgency,
-            "decided_kind": classification.get("kind", ""),
-            "decided_priority": classification.get("priority", ""),
+            "decided_kind": dict(CaseKind.choices).get(classification.get("kind", ""), ""),
+            "decided_priority": dict(Priority.choices).get(classification.get("priority", ""), ""),
             "subject": highlight(item.subject, rules) if access.content_visible else [],
             "body": highlight(item.body, rules) if access.content_visible else [],
             "raw": raw_source(item) if show_raw else "",

@@ -8,6 +8,7 @@
 """
 
 import base64
+import contextlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -170,16 +171,18 @@ def highlight(text: str, rules: list[FiredRule]) -> list[Segment]:
     return segments
 
 
+# Control characters other than tab and line breaks: not valid in an HTML page.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def raw_source(item: IntakeItem) -> str:
     """The message as it came, as text, for a person to read why it could not be processed."""
     source, _sep, raw = item.raw.partition(":")
+    text = raw
     if source == "rfc822":
-        try:
-            data = base64.b64decode(raw, validate=False)
-        except ValueError:
-            return raw[:RAW_SHOWN_CHARS]
-        return data[:RAW_SHOWN_CHARS].decode("utf-8", "replace")
-    return raw[:RAW_SHOWN_CHARS]
+        with contextlib.suppress(ValueError):
+            text = base64.b64decode(raw, validate=False)[:RAW_SHOWN_CHARS].decode("utf-8", "replace")
+    return _CONTROL.sub("\ufffd", text[:RAW_SHOWN_CHARS])
 
 
 def is_child_safety(item: IntakeItem, case: Case | None) -> bool:

@@ -86,6 +86,7 @@ class ItemPageTests(IntakeMixin, ConsoleTestCase):
         self.login(self.specialist)
         html = self.page(item.pk)
         assert "this is not an email at all" in html
+        assert "\x00" not in html  # not valid in a page: shown as a replacement character
         assert "Re-process" in html
 
     def child_safety_item(self) -> object:

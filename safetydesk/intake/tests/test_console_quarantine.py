@@ -1,6 +1,7 @@
 """The quarantine in the console: what could not be processed, shown without its content, and
 re-processed once the cause is fixed."""
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from django.urls import reverse
 from safetydesk.audit.models import AuditEvent, AuditEventType
 from safetydesk.console.tests.base import ConsoleTestCase
 from safetydesk.intake.models import IntakeItem, IntakeStatus
-from safetydesk.intake.pipeline import process_item, receive_submission
+from safetydesk.intake.pipeline import process_item, receive_email, receive_submission
 from safetydesk.intake.submission import Submission
 from safetydesk.intake.tests.helpers import IntakeMixin
 
@@ -59,6 +60,19 @@ class QuarantineTests(IntakeMixin, ConsoleTestCase):
         for secret in ("Secret words", "hidden.sender", "Private"):
             assert secret not in html
         assert 'aria-current="page">Intake</a>' in html
+
+    def test_it_marks_what_came_to_the_emergency_address(self) -> None:
+        emergency = receive_email(b"\x00not a message", recipient="emergency@example.org")
+        general = receive_email(b"\x00not a message either", recipient="ca@example.org")
+        for item in (emergency, general):
+            process_item(item)
+        self.login(self.oncall)
+        html = self.html(self.client.get(reverse("intake_console:quarantine")))
+        found = re.findall(r'<a class="ref" href="/intake/items/(\d+)/">(.*?)</tr>', html, re.S)
+        rows = {int(pk): row for pk, row in found}
+        assert 'class="badge prio prio-p0"' in rows[emergency.pk]
+        assert "prio-p0" not in rows[general.pk]
+        assert "could not be parsed" in rows[emergency.pk]
 
     def test_it_runs_the_same_queries_for_one_and_thirty_items(self) -> None:
         self.login(self.specialist)
