@@ -21,9 +21,13 @@ How a text is scored:
   dampened and do not add to the score: they route the item to the restricted child-protection
   queue when their weights reach the same threshold.
 
-Rule files are read and compiled once per process (restart to pick up edits). Measured on the
-development machine: loading and compiling the 12 shipped files takes about 25 ms; `assess()`
-on a typical 2 KB English report takes about 0.5 ms, on a 2 KB Japanese report about 0.4 ms.
+Rule files are read and compiled once per process, at the first assess() (restart to pick up
+edits). Measured on the development machine (2 cores, 217 rules in 12 files):
+- loading takes about 200 ms, mostly compiling the regexes, and adds under 1 MB of RSS;
+- assess() on a 2,000-character report takes a median of 0.33 ms in English or Spanish, 0.25 ms
+  in Japanese and 0.19 ms in Russian, with p99 under 0.65 ms;
+- a 2 KB English report with a threat and a dampened false alarm takes 0.54 ms;
+- a 200,000-character body (the INTAKE_MAX_BODY_CHARS cap) takes 24 ms.
 """
 
 import hashlib
@@ -33,7 +37,7 @@ import re._constants as _sre
 import re._parser as _sre_parse
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -361,10 +365,13 @@ class RuleSet:
     _selections: dict[tuple[str, frozenset[str]], Selection] = field(default_factory=dict, compare=False, repr=False)
 
     def select(self, language: str, scripts: frozenset[str]) -> Selection:
-        key = (language, scripts)
+        # The language comes from outside (a form, an API client): one without a rule file is
+        # the same as none, so the cache stays as small as the combinations of scripts.
+        language = language.lower().split("-")[0]
+        key = (language if any(f.language == language for f in self.files) else "", scripts)
         selection = self._selections.get(key)
         if selection is None:
-            chosen = [f for f in self.files if f.language in {language, "en"} or f.scripts & scripts]
+            chosen = [f for f in self.files if f.language in {key[0], "en"} or f.scripts & scripts]
             selection = Selection.of([rule for f in chosen for rule in f.rules])
             self._selections[key] = selection
         return selection
@@ -445,14 +452,13 @@ def _parse_file(path: Path, raw: bytes) -> RuleFile:
 
 
 def _parse_rule(path: Path, language: str, index: int, entry: Any, no_boundaries: bool) -> Rule:
-    rule_id = entry.get("id") if isinstance(entry, dict) else None
-    if not isinstance(rule_id, str) or not rule_id:
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or not entry["id"]:
         raise ImproperlyConfigured(f"{path}: rule #{index} has no id")
+    rule_id: str = entry["id"]
 
     def fail(problem: str) -> ImproperlyConfigured:
         return ImproperlyConfigured(f"{path}: rule {rule_id!r}: {problem}")
 
-    assert isinstance(entry, dict)  # an id was found in it
     unknown = set(entry) - _RULE_KEYS
     if unknown:
         raise fail(f"unknown keys {sorted(unknown)} (expected {sorted(_RULE_KEYS)})")
@@ -508,7 +514,7 @@ def _parse_rule(path: Path, language: str, index: int, entry: Any, no_boundaries
     )
 
 
-def _strings(value: Any, fail: Any, name: str) -> tuple[str, ...]:
+def _strings(value: Any, fail: Callable[[str], ImproperlyConfigured], name: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
         raise fail(f"{name} must be a list of non-empty strings")
     return tuple(value)
@@ -565,7 +571,7 @@ def assess(text: str, language: str = "") -> Assessment:
     # Only what is kept on the item is scanned: a threat past this point could not be shown
     # to the person triaging it.
     normalized, origin, shown = _normalize_with_offsets(text[: settings.INTAKE_MAX_BODY_CHARS])
-    selection = ruleset.select(language.lower(), scripts_in(normalized, ruleset.scripts))
+    selection = ruleset.select(language, scripts_in(normalized, ruleset.scripts))
 
     folded = fold_case(normalized)
     present = selection.present(folded)

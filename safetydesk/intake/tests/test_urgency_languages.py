@@ -106,3 +106,13 @@ class LanguageCoverageTests(SimpleTestCase):
                         explained = [(f.id, f.matched, f.weight) for f in assessment.rules]
                         assert assessment.threat, explained
                         assert assessment.threat_type == threat_type, explained
+
+
+class SelectionTests(SimpleTestCase):
+    def test_a_language_without_a_rule_file_or_with_a_region_is_handled(self) -> None:
+        ruleset = urgency.rules()
+        latin = frozenset({"Latin"})
+        assert ruleset.select("pt-BR", latin) is ruleset.select("pt", latin)
+        # Arbitrary language strings from API clients do not each get a compiled selection.
+        assert ruleset.select("xx-unknown", latin) is ruleset.select("", latin)
+        assert urgency.assess("vou me matar", "pt-BR").threat
