@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.tasks import task
+from django.utils import timezone
 
 from safetydesk.cases.models import Case, CaseKind
 from safetydesk.intake.channels import registry
@@ -33,6 +34,9 @@ ACK_KEYS = frozenset({ACK_GENERAL, *ACK_TEMPLATES.values()})
 # Flags (set by the channels) on items that must not be answered: spam, and automatic mail
 # (auto-replies, bounces, list traffic), which would answer us back and loop.
 NO_ACK_FLAGS = frozenset({"spam", "spam_suspected", "auto_submitted"})
+# [P] At most this many acknowledgements to one address per hour: anyone can put any address on
+# a report, and we must not become a way to fill someone's inbox.
+ACKS_PER_ADDRESS_PER_HOUR = 5
 # Local parts of addresses that are machines, not people.
 MACHINE_SENDERS = frozenset({"mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply", "donotreply"})
 
@@ -86,7 +90,18 @@ def why_no_ack(item: IntakeItem) -> str:
         return "no reporter email"
     if item.notices.filter(key__in=ACK_KEYS).exists():
         return "already acknowledged"
+    if _recent_acks_to_sender(item) >= ACKS_PER_ADDRESS_PER_HOUR:
+        return "too many acknowledgements to this address"
     return ""
+
+
+def _recent_acks_to_sender(item: IntakeItem) -> int:
+    from safetydesk.notify.models import Notice
+
+    since = timezone.now() - dt.timedelta(hours=1)
+    return Notice.objects.filter(
+        intake_item__sender_key=item.sender_key, key__in=ACK_KEYS, created_at__gte=since
+    ).count()
 
 
 @task()

@@ -6,7 +6,7 @@ from django.core import mail
 from safetydesk.intake.models import DismissalReason, IntakeStatus
 from safetydesk.intake.pipeline import receive_submission
 from safetydesk.intake.submission import Submission
-from safetydesk.intake.tasks import after_intake
+from safetydesk.intake.tasks import ACKS_PER_ADDRESS_PER_HOUR, after_intake
 from safetydesk.intake.tests.helpers import AckTestCase, email_bytes
 from safetydesk.intake.views import receive_suspected_spam
 from safetydesk.notify.models import Notice
@@ -51,6 +51,17 @@ class NoAckTests(AckTestCase):
             after_intake.call(item.pk)
         assert len(mail.outbox) == 1
         assert Notice.objects.filter(intake_item=item).count() == 1
+
+    def test_one_address_gets_a_limited_number_of_acknowledgements_an_hour(self) -> None:
+        # Anyone can give any address: a flood of reports naming one must not flood its inbox.
+        items = [
+            self.submit(sender="Victim@Example.org", body=f"Report number {n} about page {n}.", language="en")
+            for n in range(ACKS_PER_ADDRESS_PER_HOUR + 2)
+        ]
+        assert len(mail.outbox) == ACKS_PER_ADDRESS_PER_HOUR
+        assert after_intake.call(items[-1].pk) == "no acknowledgement: too many acknowledgements to this address"
+        other = self.submit(sender="someone.else@example.org", body="A different reporter.", language="en")
+        assert Notice.objects.filter(intake_item=other).exists()
 
     def test_automatic_mail_is_not_answered(self) -> None:
         item = self.email(
