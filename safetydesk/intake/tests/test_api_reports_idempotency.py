@@ -36,7 +36,9 @@ class ReportIdempotencyTests(ApiTestCase):
         assert (first["Idempotent-Replayed"], again["Idempotent-Replayed"]) == ("false", "true")
         item = IntakeItem.objects.get()
         assert first.json()["intake_item"] == item.pk
-        assert Case.objects.count() == (1 if item.case_id else 0)
+        assert item.status == IntakeStatus.ACCEPTED
+        assert Case.objects.count() == 1
+        assert first.json()["reference"] == item.case.reference
         key = IntakeIdempotencyKey.objects.get()
         assert (key.scope, key.item) == ("anon", item)
         assert "5b0e-retry" not in (key.key_hash, item.message_id)
@@ -109,6 +111,7 @@ class ReportIdempotencyTests(ApiTestCase):
         assert loser.json() == winner
         assert loser["Idempotent-Replayed"] == "true"
         assert IntakeItem.objects.count() == 1
+        assert Case.objects.count() == 1
         assert AuditEvent.objects.count() == audit_rows
 
     def test_it_finishes_an_item_whose_first_request_died_before_processing(self) -> None:
@@ -129,6 +132,7 @@ class ReportIdempotencyTests(ApiTestCase):
         assert retry.status_code == 201
         assert retry.json()["intake_item"] == item.pk
         item.refresh_from_db()
-        assert item.status != IntakeStatus.RECEIVED
-        assert retry.json()["status"] == item.status
+        assert item.status == IntakeStatus.ACCEPTED
+        assert retry.json()["status"] == "accepted"
+        assert retry.json()["reference"] == Case.objects.get().reference
         assert IntakeItem.objects.count() == 1
