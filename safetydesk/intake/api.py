@@ -45,6 +45,7 @@ from safetydesk.intake.reportincident import (
     ReportCategory,
     field_problem,
     parse_report_incident,
+    single_line,
 )
 from safetydesk.intake.submission import Submission
 from safetydesk.intake.wiki_tokens import WikiTokenAuth
@@ -115,13 +116,6 @@ def intake_out(result: IntakeResult) -> IntakeOut:
 # --- What POST /reports takes ------------------------------------------------------------------
 
 
-def _single_line(value: str) -> str:
-    """Names and addresses are one line: a line break in them would start a new mail header."""
-    if any(ord(char) < 32 or char in "\x7f\x85\u2028\u2029" for char in value):
-        raise ValueError("must be a single line without control characters")
-    return value.strip()
-
-
 class ReportIn(InputSchema):
     """A report, with the fields of the public form at /report/."""
 
@@ -160,7 +154,7 @@ class ReportIn(InputSchema):
     @field_validator("who", "contact_email", "contact_name", "where")
     @classmethod
     def _one_line(cls, value: str) -> str:
-        return _single_line(value)
+        return single_line(value)
 
     @field_validator("language")
     @classmethod

@@ -74,6 +74,14 @@ MAX_TEXT = 1000  # details, somethingElseDetails, directReport: code points, as 
 _email = EmailValidator()
 
 
+def single_line(value: str) -> str:
+    """Names, titles and addresses are one line: a line break would forge a line of the report
+    body ("Threat type: …") or start a new mail header. Stripped of surrounding spaces."""
+    if any(ord(char) < 32 or char in "\x7f\x85\u2028\u2029" for char in value):
+        raise ValueError("must be a single line without control characters")
+    return value.strip()
+
+
 class ReporterIn(InputSchema):
     """The reporting user, as the extension sends them to Zendesk as the requester."""
 
@@ -83,7 +91,7 @@ class ReporterIn(InputSchema):
     @field_validator("username")
     @classmethod
     def _username(cls, value: str) -> str:
-        value = " ".join(value.split())
+        value = single_line(value)
         if not value:
             raise ValueError("a user name is required")
         return value
@@ -119,6 +127,11 @@ class ReportIncidentIn(InputSchema):
     threadId: str | None = Field(None, max_length=255, description="The DiscussionTools thread or comment id.")
     directReport: str | None = Field(None, max_length=MAX_TEXT)
     reporter: ReporterIn | None = Field(None, description="Required for emergencies: who reports, to reply to.")
+
+    @field_validator("page", "reportedUser", "threadId")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return None if value is None else single_line(value)
 
     @property
     def is_emergency(self) -> bool:

@@ -119,6 +119,14 @@ class ReportIncidentValidationTests(TestCase):
             "reporter.username": "value_error"
         }
 
+    def test_it_refuses_line_breaks_that_would_forge_lines_of_the_report(self) -> None:
+        forged = "Someone\nThreat type: Threats of public harm"
+        for field in ("reportedUser", "page", "threadId"):
+            with self.subTest(field=field):
+                assert self.refused_fields({**EMERGENCY, field: forged}) == {field: "value_error"}
+        reporter = {"username": forged, "email": "r@example.org"}
+        assert self.refused_fields({**EMERGENCY, "reporter": reporter}) == {"reporter.username": "value_error"}
+
     def test_it_refuses_unknown_fields(self) -> None:
         assert self.refused_fields({**BEHAVIOUR, "behaviors": ["spam"]}) == {"behaviors": "extra_forbidden"}
 
