@@ -24,9 +24,13 @@ from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
 from safetydesk.cases.actions import PartyData, do_create_case
 from safetydesk.cases.models import Case, CaseEvent, CaseEventKind, CaseKind, Confidentiality, PartyRole, Priority
+from safetydesk.intake import classify, grouping, language, urgency
+from safetydesk.intake.attachments import store_attachment
 from safetydesk.intake.channels import Channel, registry
+from safetydesk.intake.email_parse import parse_message
 from safetydesk.intake.models import Attachment, DismissalReason, IntakeItem, IntakeStatus
-from safetydesk.intake.submission import Submission
+from safetydesk.intake.submission import AttachmentData, Submission
+from safetydesk.notify.models import Notice
 
 logger = logging.getLogger("safetydesk.intake")
 
@@ -109,8 +113,6 @@ def _submission_to_json(submission: Submission) -> dict[str, Any]:
 
 
 def _submission_from_json(data: dict[str, Any]) -> Submission:
-    from safetydesk.intake.submission import AttachmentData
-
     attachments = tuple(
         AttachmentData(a["filename"], a["declared_type"], base64.b64decode(a["content"]))
         for a in data.pop("attachments", [])
@@ -124,8 +126,6 @@ def submission_of(item: IntakeItem) -> Submission:
     """Parse the item's raw content again (so a fixed parser can re-process quarantine)."""
     source, _, raw = item.raw.partition(":")
     if source == SOURCE_EMAIL:
-        from safetydesk.intake.email_parse import parse_message
-
         return parse_message(base64.b64decode(raw))
     if source == SOURCE_JSON:
         return _submission_from_json(json.loads(raw))
@@ -173,8 +173,6 @@ def _quarantine(item: IntakeItem, error: str) -> IntakeResult:
 
 
 def _process(item: IntakeItem, submission: Submission) -> IntakeResult:
-    from safetydesk.intake import classify, language, urgency
-
     item = IntakeItem.objects.select_for_update().get(pk=item.pk)
     if item.status not in {IntakeStatus.RECEIVED, IntakeStatus.QUARANTINED}:
         return IntakeResult(item)  # already processed by another worker
@@ -222,9 +220,6 @@ def _process(item: IntakeItem, submission: Submission) -> IntakeResult:
         "urgency": assessment.as_json(),
         "meta": submission.meta,
     }
-
-    group = None
-    from safetydesk.intake import grouping
 
     item.target_key = grouping.target_key(submission)
     group = grouping.group_case_for(item, submission, kind)
@@ -295,8 +290,6 @@ def _parties(submission: Submission, language: str) -> list[PartyData]:
 
 
 def _store_attachments(item: IntakeItem, submission: Submission) -> None:
-    from safetydesk.intake.attachments import store_attachment
-
     if item.attachments.exists():
         return  # a re-run: already stored
     for index, attachment in enumerate(submission.attachments):
@@ -330,8 +323,6 @@ def find_thread_case(submission: Submission) -> Case | None:
         earlier = IntakeItem.objects.filter(message_id__in=ids, case__isnull=False).select_related("case").first()
         if earlier is not None:
             return earlier.case
-        from safetydesk.notify.models import Notice
-
         notice = Notice.objects.filter(message_id__in=ids, case__isnull=False).select_related("case").first()
         if notice is not None:
             return notice.case
