@@ -203,7 +203,7 @@ INTAKE_MAX_BODY_CHARS = env_int("SAFETYDESK_MAX_BODY_CHARS", 200_000)
 # Languages lingua chooses among (ISO 639-1). Fewer languages: faster and fewer confusions.
 INTAKE_DETECT_LANGUAGES = env_list(
     "SAFETYDESK_DETECT_LANGUAGES",
-    "en es ja fr de pt it ru ar zh hi id nl pl tr uk fa he ko vi sv cs el ro hu bn".split(),
+    ["en", "es", "ja", "fr", "de", "pt", "it", "ru", "ar", "zh", "hi", "id", "nl", "pl", "tr", "uk", "fa", "he", "ko", "vi", "sv", "cs", "el", "ro", "hu", "bn"],
 )
 # Urgency rules (DOMAIN §5.1): one TOML file per language; a score at or above the threshold
 # makes the item a threat (P0, emergency track).
@@ -218,7 +218,7 @@ INTAKE_API_MAX_BODY_BYTES = env_int("SAFETYDESK_INTAKE_API_MAX_BODY_BYTES", 1024
 INTAKE_API_RATE_PER_IP = env_int("SAFETYDESK_INTAKE_API_RATE_PER_IP", 60)
 INTAKE_API_RATE_PER_EMAIL = env_int("SAFETYDESK_INTAKE_API_RATE_PER_EMAIL", 20)
 # Mass reports (intake.grouping): a report about the same target as a report that opened a case
-# less than this long before it, and this similar to it (word-pair Jaccard, 0–1), joins that case.
+# less than this long before it, and this similar to it (word-pair Jaccard, 0 to 1), joins that case.
 INTAKE_MASS_REPORT_WINDOW_SECONDS = env_int("SAFETYDESK_MASS_REPORT_WINDOW_SECONDS", 3600)
 INTAKE_MASS_REPORT_SIMILARITY = float(env_str("SAFETYDESK_MASS_REPORT_SIMILARITY", "0.8"))
 # Where attachments are kept, encrypted, named by the SHA-256 of their content.

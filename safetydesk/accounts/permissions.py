@@ -16,14 +16,33 @@ from safetydesk.audit.models import AuditEventType
 from safetydesk.cases.models import NAMED_ONLY_LEVELS, Case, Confidentiality
 
 
+def may_read_level(user: Any, level: str, *, member: bool) -> bool:
+    """The confidentiality rule itself (ARCHITECTURE §7), for cases and for items not yet in a
+    case: internal files are open to every case-file reader, legal-privileged ones to legal
+    and directors, child-safety ones to holders of the clearance, restricted ones to named
+    members only. Members of a case may always read it."""
+    if not getattr(user, "is_authenticated", False) or not user.can_read_internal:
+        return False
+    if member or level == Confidentiality.INTERNAL:
+        return True
+    if level == Confidentiality.LEGAL_PRIVILEGED:
+        return bool(user.roles & PRIVILEGED_READERS)
+    if level == Confidentiality.CHILD_SAFETY:
+        return Role.CHILD_SAFETY in user.roles
+    return False
+
+
 def visible_cases_q(user: Any) -> Q:
     """The cases a user may see, as a filter (used by queue, search, dashboard and API)."""
     if not getattr(user, "is_authenticated", False) or not user.can_read_internal:
         return Q(pk__in=[])
     named = Q(pk__in=Case.members.through.objects.filter(user_id=user.pk).values("case_id"))
     levels = [Confidentiality.INTERNAL]
-    if user.roles & PRIVILEGED_READERS:
-        levels.append(Confidentiality.LEGAL_PRIVILEGED)
+    levels += [
+        level
+        for level in (Confidentiality.LEGAL_PRIVILEGED, Confidentiality.CHILD_SAFETY)
+        if may_read_level(user, level, member=False)
+    ]
     return Q(confidentiality__in=levels) | named
 
 
@@ -32,13 +51,9 @@ def visible_cases(user: Any) -> QuerySet[Case]:
 
 
 def can_see_case(user: Any, case: Case) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.can_read_internal:
-        return False
-    if case.confidentiality == Confidentiality.INTERNAL:
+    if may_read_level(user, case.confidentiality, member=False):
         return True
-    if case.confidentiality == Confidentiality.LEGAL_PRIVILEGED and user.roles & PRIVILEGED_READERS:
-        return True
-    return case.members.filter(pk=user.pk).exists()
+    return may_read_level(user, case.confidentiality, member=True) and case.members.filter(pk=user.pk).exists()
 
 
 def can_work_case(user: Any, case: Case) -> bool:

@@ -19,6 +19,8 @@ class Role(models.TextChoices):
     DISINFO_ANALYST = "disinfo_analyst", _("Disinformation analyst")
     CRC_MEMBER = "crc_member", _("Case Review Committee member")
     AUDITOR = "auditor", _("Auditor (read-only)")
+    # A clearance, not a job: may open child-safety cases and items without being named on them.
+    CHILD_SAFETY = "child_safety", _("Child-safety clearance")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
@@ -38,5 +40,7 @@ CASEWORK_ROLES = frozenset(
 )
 # May read every internal file but change nothing.
 READ_ONLY_ROLES = frozenset({Role.AUDITOR})
+# May name other people as members of a case they can see (restricted files).
+MEMBERSHIP_GRANTORS = frozenset({Role.MANAGER, Role.DIRECTOR})
 # May open legal-privileged cases without being named on them.
 PRIVILEGED_READERS = frozenset({Role.LEGAL_COUNSEL, Role.DIRECTOR})

@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from safetydesk.accounts.permissions import can_work_case
+from safetydesk.accounts.roles import MEMBERSHIP_GRANTORS
 from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
 from safetydesk.cases.errors import (
@@ -314,6 +315,32 @@ def do_assign_case(
 
 
 @transaction.atomic
+def do_add_case_member(*, case: Case, acting_user: Any, member: Any, expected_version: int | None = None) -> Case:
+    """Name `member` on the case, so they may open it however confidential it is.
+
+    Managers, directors and the case's lead may name members; members must be case-work staff.
+    Naming someone already named changes nothing (and writes nothing)."""
+    case = _lock(case, expected_version)
+    _require_worker(acting_user, case)
+    if not (acting_user.roles & MEMBERSHIP_GRANTORS or case.lead_id == acting_user.pk):
+        raise RoleNotPermitted(_("Only managers, directors and the case's lead may name members."))
+    if member is None or not member.is_casework_staff:
+        raise InvalidData(
+            _("%(person)s does not work cases and cannot be named on one.") % {"person": member},
+            details={"field": "member"},
+        )
+    if case.members.filter(pk=member.pk).exists():
+        return case
+    case.members.add(member)
+    _bump(case)
+    _event(case, acting_user, CaseEventKind.MEMBER, data={"member": member.pk})
+    record_audit(
+        event_type=AuditEventType.CASE_MEMBER_ADDED, actor=acting_user, subject=case, data={"member": member.pk}
+    )
+    return case
+
+
+@transaction.atomic
 def do_add_note(*, case: Case, acting_user: Any, body: str, expected_version: int | None = None) -> Note:
     """Add an internal note. With `expected_version` (the console's note form), a note written
     on a page someone else has since changed is refused like any stale form."""
@@ -374,6 +401,7 @@ def do_capture_evidence(
 __all__ = [
     "CaseError",
     "PartyData",
+    "do_add_case_member",
     "do_add_note",
     "do_add_party",
     "do_assign_case",

@@ -23,6 +23,7 @@ from safetydesk.api.idempotency import MAX_KEY_LENGTH, request_fingerprint, run_
 from safetydesk.api.schemas import InputSchema, UserRef, errors
 from safetydesk.cases.actions import (
     PartyData,
+    do_add_case_member,
     do_add_note,
     do_add_party,
     do_assign_case,
@@ -353,6 +354,11 @@ class AssignIn(InputSchema):
     expected_version: int = Field(ge=1, description="The case `version` you saw; a newer one refuses the change.")
 
 
+class MemberIn(InputSchema):
+    member: int = Field(description="The user id of the staff member to name on the case.")
+    expected_version: int = Field(ge=1, description="The case `version` you saw; a newer one refuses the change.")
+
+
 class EvidenceIn(InputSchema):
     kind: EvidenceKind
     permalink: str = Field("", max_length=1000)
@@ -488,6 +494,23 @@ def transition_case(request: HttpRequest, reference: str, payload: TransitionIn)
         case=case, transition=payload.transition, acting_user=user, data=payload.data,
         expected_version=payload.expected_version,
     )
+    return detail_out(case, user)
+
+
+@router.post(
+    "/{reference}/members",
+    response={200: CaseDetailOut, **errors(403, 404, 409, 422)},
+    operation_id="addCaseMember",
+    summary="Name a member of the case",
+    description="Members may open the case however confidential it is. Managers, directors and the lead may name them.",
+)
+def add_case_member(request: HttpRequest, reference: str, payload: MemberIn) -> CaseDetailOut:
+    user = acting_user(request)
+    case = access_case(user, reference, ip_address=client_ip(request))
+    member = User.objects.filter(pk=payload.member).first()
+    if member is None:
+        raise InvalidData(f"No user with id {payload.member}.", details={"field": "member"})
+    case = do_add_case_member(case=case, acting_user=user, member=member, expected_version=payload.expected_version)
     return detail_out(case, user)
 
 

@@ -31,6 +31,8 @@ class DemoStaff:
     display_name: str
     role: str
     languages: tuple[str, ...]
+    # Further roles, e.g. a clearance held on top of a job.
+    also: tuple[str, ...] = ()
 
 
 # One or two logins per role. Specialists and on-call responders between them read every
@@ -52,6 +54,7 @@ STAFF: tuple[DemoStaff, ...] = (
     DemoStaff("irina", "Irina", Role.DISINFO_ANALYST, ("ru", "en")),
     DemoStaff("heron", "Heron (CRC volunteer)", Role.CRC_MEMBER, ("en",)),
     DemoStaff("ella", "Ella", Role.AUDITOR, ("en",)),
+    DemoStaff("nadia", "Nadia", Role.CHILD_SAFETY, ("en", "fr"), also=(Role.SPECIALIST,)),
     DemoStaff("kai", "Kai", Role.ADMINISTRATOR, ("en",)),
 )
 
@@ -1032,5 +1035,31 @@ STORIES: tuple[Story, ...] = (
         priorities={Priority.P3: 1},
         parties=("requester_affcom",),
         projects=("meta",),
+    ),
+    Story(
+        "disclosure_report", CaseKind.DISCLOSURE_REPORT, 2,
+        variants=(
+            Variant(
+                "Checkuser disclosure to a university's IT office about {subject}",
+                "A checkuser on {wiki_name} reports disclosing the IP range used by {subject} to a university's "
+                "IT office to stop ongoing abuse (exception: protection of the projects).",
+            ),
+            Variant(
+                "Oversighter disclosure to police after a threat on {wiki}",
+                "An oversighter reports disclosing the IP address behind a threat on {wiki_name} to the police "
+                "(exception: imminent threat to life).",
+            ),
+        ),
+        outcomes=(
+            closed_no_action(2, "Disclosure within the policy exceptions and reported in time; logged.", after=TRIAGE),
+        ),
+        triage_note="Functionary disclosure report: checked against the access policy's exceptions.",
+        notes=("Reported within the 10 days the policy allows.",),
+        evidence=(),
+        priorities={Priority.P3: 1},
+        confidentiality={Confidentiality.LEGAL_PRIVILEGED: 1},
+        parties=("subject",),
+        channel="check-disclosure@wikimedia.org",
+        lead="legal",
     ),
 )

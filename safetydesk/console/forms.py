@@ -165,5 +165,14 @@ class AssignForm(VersionedForm):
         fields["assistants"].queryset = staff
 
 
+class MemberForm(VersionedForm):
+    member = forms.ModelChoiceField(label=_("Name a member"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["member"].queryset = candidates
+
+
 class SearchForm(ConsoleForm):
     q = forms.CharField(label=_("Search cases"), max_length=200, required=False)

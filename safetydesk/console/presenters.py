@@ -107,6 +107,8 @@ def timeline(case: Case, events: Iterable[CaseEvent]) -> list[TimelineEntry]:
         if event.kind == CaseEventKind.ASSIGNED:
             assigned_ids.append(_data(event).get("lead"))
             assigned_ids.extend(_data(event).get("assistants") or [])
+        elif event.kind == CaseEventKind.MEMBER:
+            assigned_ids.append(_data(event).get("member"))
     names = _people(assigned_ids)
 
     def name(pk: Any) -> str:
@@ -162,6 +164,10 @@ def timeline(case: Case, events: Iterable[CaseEvent]) -> list[TimelineEntry]:
                     anchor=f"evidence-{data.get('evidence')}",
                     anchor_label=_("See the evidence"),
                 )
+            )
+        elif kind == CaseEventKind.MEMBER:
+            entries.append(
+                TimelineEntry(event, title=_("Member named"), details=[Detail(_("Member"), name(data.get("member")))])
             )
         elif kind == CaseEventKind.PARTY:
             role = str(dict(PartyRole.choices).get(data.get("role", ""), data.get("role", "")))

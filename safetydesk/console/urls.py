@@ -11,4 +11,5 @@ urlpatterns = [
     path("cases/<str:reference>/transition/<slug:name>/", views.case_transition, name="case_transition"),
     path("cases/<str:reference>/notes/", views.case_note, name="case_note"),
     path("cases/<str:reference>/assignment/", views.case_assign, name="case_assign"),
+    path("cases/<str:reference>/members/", views.case_member, name="case_member"),
 ]

@@ -18,15 +18,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safetydesk.accounts.decorators import staff_required as accounts_staff_required
 from safetydesk.accounts.models import User
 from safetydesk.accounts.permissions import access_case, can_work_case
+from safetydesk.accounts.roles import MEMBERSHIP_GRANTORS
 from safetydesk.accounts.sudo import has_sudo, sudo_redirect
 from safetydesk.cases import selectors
-from safetydesk.cases.actions import do_add_note, do_assign_case, do_transition
+from safetydesk.cases.actions import do_add_case_member, do_add_note, do_assign_case, do_transition
 from safetydesk.cases.errors import CaseError, InvalidData, StaleCase
 from safetydesk.cases.models import Case, Confidentiality
 from safetydesk.cases.routing import Venue
 from safetydesk.cases.workflow import Option, Transition, evaluate, workflow_for
 from safetydesk.console.forms import (
     AssignForm,
+    MemberForm,
     NoteForm,
     QueueFilterForm,
     SearchForm,
@@ -126,6 +128,7 @@ def _render_case(
     refusal: str = "",
     note_form: NoteForm | None = None,
     assign_form: AssignForm | None = None,
+    member_form: MemberForm | None = None,
 ) -> HttpResponse:
     case = selectors.case_detail(case)
     can_work = can_work_case(request.user, case)
@@ -146,6 +149,12 @@ def _render_case(
                 "version": case.version,
             },
         )
+    members = list(case.members.all())
+    may_name = can_work and (bool(_user(request).roles & MEMBERSHIP_GRANTORS) or case.lead_id == request.user.pk)
+    if may_name and member_form is None:
+        member_form = MemberForm(
+            candidates=staff.exclude(pk__in=[m.pk for m in members]), initial={"version": case.version}
+        )
     context = {
         "nav": "case",
         "case": case,
@@ -162,6 +171,8 @@ def _render_case(
         "routed_to_label": dict(Venue.choices).get(case.routed_to, case.routed_to),
         "note_form": (note_form or NoteForm(initial={"version": case.version})) if can_work else None,
         "assign_form": assign_form if can_work else None,
+        "members": members,
+        "member_form": member_form if may_name else None,
         "refusal": refusal,
     }
     return render(request, "console/case.html", context, status=status)
@@ -333,4 +344,25 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
             request, case, status=error.http_status, assign_form=shown, refusal=_refusal_text(error)
         )
     messages.success(request, _("Assignment saved."))
+    return redirect(_case_url(case))
+
+
+@staff_required
+@require_POST
+def case_member(request: HttpRequest, reference: str) -> HttpResponse:
+    case = access_case(request.user, reference, ip_address=client_ip(request))
+    form = MemberForm(request.POST, candidates=casework_staff())
+    if not form.is_valid():
+        refusal = _form_refusal(form, _("See the members form below."))
+        return _render_case(request, case, status=400, member_form=form, refusal=refusal)
+    try:
+        case = do_add_case_member(
+            case=case,
+            acting_user=request.user,
+            member=form.cleaned_data["member"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except CaseError as error:
+        return _render_case(request, case, status=error.http_status, refusal=_refusal_text(error))
+    messages.success(request, _("%(person)s is now a member of this case.") % {"person": form.cleaned_data["member"]})
     return redirect(_case_url(case))

@@ -6,10 +6,9 @@ Who sees what:
 - An item that belongs to a case is seen by whoever may see the case (accounts.permissions.
   access_case: 404 otherwise, and an audited view for restricted and child-safety cases).
 - An item without a case (quarantined, or dismissed before a case existed) takes the
-  confidentiality of the channel it came in on: internal channels are read by all case-file
-  readers, legal-privileged ones by privileged readers; restricted and child-safety channels
-  name nobody yet, so their content is withheld from everyone until processing puts it in a
-  case. The item's metadata (when, where, how big, what went wrong) is always shown, so the
+  confidentiality of the channel it came in on, under the same rule as cases
+  (accounts.permissions.may_read_level): child-safety items are read only by holders of the
+  child-safety clearance. The item's metadata (when, where, how big, what went wrong) is always shown, so the
   quarantine can still be worked.
 - Media of child-safety items are never served, to anyone (DOMAIN §6.3); attachments are always
   downloads, never shown inline (ARCHITECTURE §7).
@@ -27,8 +26,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from safetydesk.accounts.permissions import access_case
-from safetydesk.accounts.roles import PRIVILEGED_READERS
+from safetydesk.accounts.permissions import access_case, may_read_level
 from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
 from safetydesk.cases.models import Case, CaseKind, Confidentiality, Priority
@@ -68,9 +66,7 @@ class ItemAccess:
 def _may_read_caseless(user: Any, item: IntakeItem) -> bool:
     channel = registry().channels.get(item.channel)
     level = channel.confidentiality if channel is not None else Confidentiality.INTERNAL
-    if level == Confidentiality.INTERNAL:
-        return True
-    return level == Confidentiality.LEGAL_PRIVILEGED and bool(user.roles & PRIVILEGED_READERS)
+    return may_read_level(user, level, member=False)
 
 
 def access_intake_item(user: Any, item_id: int, *, ip_address: str | None = None) -> ItemAccess:
@@ -86,10 +82,7 @@ def access_intake_item(user: Any, item_id: int, *, ip_address: str | None = None
         visible = True
     else:
         visible = _may_read_caseless(user, item)
-    child_safety = is_child_safety(item, case)
-    if child_safety and case is None:
-        visible = False  # no named members yet: nobody reads it before it is in a case
-    return ItemAccess(item, case, visible, child_safety)
+    return ItemAccess(item, case, visible, is_child_safety(item, case))
 
 
 def _page(request: HttpRequest) -> int:

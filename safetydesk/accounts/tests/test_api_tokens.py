@@ -72,8 +72,9 @@ class ListTokensTests(PersonaTestCase):
         do_revoke_api_token(acting_user=self.specialist, token=old)
         do_create_api_token(acting_user=self.manager, name="someone else's")
         force_login_verified(self.client, self.specialist)
-        # session, user, OTP device, tokens; the same however many tokens there are.
-        with self.assertNumQueries(4):
+        # session, user, OTP device, tokens, the user's roles (the navigation depends on them);
+        # the same however many tokens there are.
+        with self.assertNumQueries(5):
             response = self.client.get(TOKENS_URL)
         assert [t.name for t in response.context["tokens"]] == ["retired", "three", "two", "one"]
         self.assertNotContains(response, "someone else")

@@ -8,6 +8,7 @@ PATHS = {
     "/api/v1/cases/{reference}": {"get"},
     "/api/v1/cases/{reference}/transitions": {"post"},
     "/api/v1/cases/{reference}/assign": {"post"},
+    "/api/v1/cases/{reference}/members": {"post"},
     "/api/v1/cases/{reference}/notes": {"post"},
     "/api/v1/cases/{reference}/parties": {"post"},
     "/api/v1/cases/{reference}/evidence": {"post"},

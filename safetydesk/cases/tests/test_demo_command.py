@@ -39,7 +39,7 @@ class DemoCommandTests(TestCase):
         assert len(cases) == 30
         kinds = {c.kind for c in cases}
         states = {c.state for c in cases}
-        # Every kind appears once before any repeats, so 30 cases cover all ten.
+        # Every kind appears once before any repeats, so 30 cases cover them all.
         assert kinds == set(CaseKind.values)
         assert len(states) >= 5, states
         assert states & set(CLOSED_STATES), "some cases are closed"

@@ -212,7 +212,7 @@ def ensure_staff(password: str) -> tuple[dict[str, User], set[str]]:
         user = User.objects.filter(username=spec.username).first()
         if user is None:
             user = do_create_staff_user(
-                acting_user=None, username=spec.username, roles=[spec.role], password=password,
+                acting_user=None, username=spec.username, roles=[spec.role, *spec.also], password=password,
                 email=f"{spec.username}@staff.example.org", display_name=spec.display_name, via=VIA,
             )
             # Languages grant no access (like the profile fields, they are not audited); they only
@@ -220,8 +220,8 @@ def ensure_staff(password: str) -> tuple[dict[str, User], set[str]]:
             User.objects.filter(pk=user.pk).update(languages=list(spec.languages))
             user.languages = list(spec.languages)
             created.add(spec.username)
-        elif spec.role not in user.roles:
-            do_change_roles(acting_user=None, user=user, roles=[*user.roles, spec.role], via=VIA)
+        elif not {spec.role, *spec.also} <= user.roles:
+            do_change_roles(acting_user=None, user=user, roles=[*user.roles, spec.role, *spec.also], via=VIA)
             user = User.objects.get(pk=user.pk)
         users[spec.username] = user
     return users, created
