@@ -203,7 +203,10 @@ INTAKE_MAX_BODY_CHARS = env_int("SAFETYDESK_MAX_BODY_CHARS", 200_000)
 # Languages lingua chooses among (ISO 639-1). Fewer languages: faster and fewer confusions.
 INTAKE_DETECT_LANGUAGES = env_list(
     "SAFETYDESK_DETECT_LANGUAGES",
-    ["en", "es", "ja", "fr", "de", "pt", "it", "ru", "ar", "zh", "hi", "id", "nl", "pl", "tr", "uk", "fa", "he", "ko", "vi", "sv", "cs", "el", "ro", "hu", "bn"],
+    [
+        "en", "es", "ja", "fr", "de", "pt", "it", "ru", "ar", "zh", "hi", "id", "nl",
+        "pl", "tr", "uk", "fa", "he", "ko", "vi", "sv", "cs", "el", "ro", "hu", "bn",
+    ],
 )
 # Urgency rules (DOMAIN §5.1): one TOML file per language; a score at or above the threshold
 # makes the item a threat (P0, emergency track).
