@@ -1,10 +1,11 @@
 from django.urls import path
 
-from safetydesk.console import views
+from safetydesk.console import health, views
 
 app_name = "console"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("healthz", health.healthz, name="healthz"),
     path("queue/", views.queue, name="queue"),
     path("search/", views.search, name="search"),
     path("cases/<str:reference>/", views.case_detail, name="case"),
