@@ -40,10 +40,16 @@ class ArbitraryBytesTests(SimpleTestCase):
             submission = parse_message(raw)
         except MalformedMessage:
             return
-        for value in (submission.subject, submission.sender, submission.sender_name, submission.message_id):
+        one_line_fields = (
+            submission.subject, submission.sender, submission.sender_name, submission.message_id,
+            submission.in_reply_to, *submission.references,
+            *(a.filename for a in submission.attachments),
+        )
+        for value in one_line_fields:
             assert "\n" not in value
             assert "\r" not in value
-        submission.body.encode("utf-8")  # storable
+        for value in (*one_line_fields, submission.body, *map(str, submission.meta.values())):
+            value.encode("utf-8")  # storable: no lone surrogates
 
     @given(header_block, st.binary(max_size=4000))
     @settings(max_examples=500, deadline=None)
@@ -88,7 +94,9 @@ class WellFormedRoundTripTests(SimpleTestCase):
 
         assert submission.subject == one_line(expected["subject"])
         assert submission.sender == "reporter@example.org"
-        assert submission.sender_name == one_line(expected["name"])
+        # CPython's folder may put a display name's space into the gap between two encoded
+        # words, where RFC 2047 6.2 says whitespace is not content; compare without spaces.
+        assert submission.sender_name.replace(" ", "") == one_line(expected["name"]).replace(" ", "")
         assert submission.message_id == "<prop-1@example.org>"
         # set_content stores lines; trailing space on a line may be dropped, nothing else.
         assert [line.rstrip() for line in submission.body.split("\n")] == [

@@ -49,7 +49,7 @@ class RunningListener:
 def deliver(port: int, recipients: list[str], message: bytes, *, size: int | None = None) -> list[tuple[int, bytes]]:
     """Send one message over LMTP; return the reply to each recipient after DATA (smtplib's
     sendmail reads only one, so the replies are read here one by one)."""
-    client = smtplib.LMTP(timeout=10)  # a missing reply fails the test instead of hanging it
+    client = smtplib.LMTP(timeout=30)  # a missing reply fails the test instead of hanging it
     client.connect("127.0.0.1", port)
     try:
         client.ehlo()  # LHLO
@@ -136,7 +136,7 @@ class LMTPProtocolTests(SimpleTestCase):
 
     def test_it_limits_the_number_of_recipients(self) -> None:
         with self.patched(), RunningListener() as server:
-            client = smtplib.LMTP(timeout=10)  # a missing reply fails the test instead of hanging it
+            client = smtplib.LMTP(timeout=30)  # a missing reply fails the test instead of hanging it
             client.connect("127.0.0.1", server.port)
             client.ehlo()
             client.mail("sender@example.net")
