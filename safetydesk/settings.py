@@ -200,6 +200,9 @@ INTAKE_MAX_MESSAGE_BYTES = env_int("SAFETYDESK_MAX_MESSAGE_BYTES", 30 * 1024 * 1
 INTAKE_MAX_ATTACHMENT_BYTES = env_int("SAFETYDESK_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
 INTAKE_MAX_ATTACHMENTS = env_int("SAFETYDESK_MAX_ATTACHMENTS", 20)
 INTAKE_MAX_BODY_CHARS = env_int("SAFETYDESK_MAX_BODY_CHARS", 200_000)
+# Past this many reports an hour from one sender, further ones join the sender's latest open
+# case (flag sender_flood) instead of opening new cases; threats are never folded.
+INTAKE_SENDER_LIMIT_PER_HOUR = env_int("SAFETYDESK_SENDER_LIMIT_PER_HOUR", 20)
 # Languages lingua chooses among (ISO 639-1). Fewer languages: faster and fewer confusions.
 INTAKE_DETECT_LANGUAGES = env_list(
     "SAFETYDESK_DETECT_LANGUAGES",

@@ -28,6 +28,7 @@ from safetydesk.intake import classify, grouping, language, urgency
 from safetydesk.intake.attachments import store_attachment
 from safetydesk.intake.channels import Channel, registry
 from safetydesk.intake.email_parse import parse_message
+from safetydesk.intake.limits import hit
 from safetydesk.intake.models import Attachment, DismissalReason, IntakeItem, IntakeStatus
 from safetydesk.intake.submission import AttachmentData, Submission
 from safetydesk.notify.models import Notice
@@ -221,12 +222,14 @@ def _process(item: IntakeItem, submission: Submission) -> IntakeResult:
         "meta": submission.meta,
     }
 
+    flooded = _sender_flood_case(item, kind)
+    if flooded is not None:
+        return _fold_into(flooded, item, "sender_flood")
+
     item.target_key = grouping.target_key(submission)
     group = grouping.group_case_for(item, submission, kind)
     if group is not None:
-        _thread_into(group, item, mass_report=True)
-        item.flags = sorted(set(item.flags) | {"mass_report"})
-        return _finish(item, IntakeStatus.THREADED, group, AuditEventType.INTAKE_THREADED, data={"mass_report": True})
+        return _fold_into(group, item, "mass_report")
 
     case = do_create_case(
         acting_user=None,
@@ -243,6 +246,37 @@ def _process(item: IntakeItem, submission: Submission) -> IntakeResult:
     )
     return _finish(item, IntakeStatus.ACCEPTED, case, AuditEventType.INTAKE_ACCEPTED,
                    data={"kind": kind, "priority": priority})
+
+
+# Kinds that always get a case of their own, however many reports came before.
+NEVER_FOLDED = frozenset({CaseKind.EMERGENCY, CaseKind.CHILD_PROTECTION})
+
+
+def _sender_flood_case(item: IntakeItem, kind: str) -> Case | None:
+    """Past the per-sender limit, a sender's further reports join their latest open case instead
+    of opening new ones: still kept and visible (flag sender_flood), but one person cannot bury
+    the queue. Threats and child-safety reports always open their own case."""
+    if not item.sender_key or kind in NEVER_FOLDED:
+        return None
+    if hit(f"sender:{item.sender_key}", limit=settings.INTAKE_SENDER_LIMIT_PER_HOUR, window_seconds=3600):
+        return None
+    latest = (
+        IntakeItem.objects.filter(
+            sender_key=item.sender_key, status=IntakeStatus.ACCEPTED, case__closed_at__isnull=True
+        )
+        .exclude(pk=item.pk)
+        .select_related("case")
+        .order_by("-received_at", "-id")
+        .first()
+    )
+    return latest.case if latest is not None else None
+
+
+def _fold_into(case: Case, item: IntakeItem, reason: str) -> IntakeResult:
+    """Thread a new report into an existing case because of `reason` (a flag the console shows)."""
+    _thread_into(case, item, mass_report=reason == "mass_report")
+    item.flags = sorted(set(item.flags) | {reason})
+    return _finish(item, IntakeStatus.THREADED, case, AuditEventType.INTAKE_THREADED, data={reason: True})
 
 
 def _finish(

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import time_machine
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from safetydesk.audit.log import verify_chain
 from safetydesk.cases.models import Case
@@ -98,3 +98,38 @@ class RecoveryTests(IntakeMixin, TestCase):
         item.refresh_from_db()
         assert item.status == IntakeStatus.ACCEPTED
         assert item.case is not None
+
+
+class SenderFloodTests(IntakeMixin, TestCase):
+    def flood(self, count: int, body: str) -> list[IntakeItem]:
+        return [
+            self.email(
+                email_bytes(
+                    sender="flooder@example.net", to="ca@example.org", subject=f"Complaint {n}",
+                    body=f"{body} (message {n} about a different page each time: Page_{n})",
+                    message_id=f"<flood-{n}-{abs(hash(body))}@example.net>",
+                )
+            )
+            for n in range(count)
+        ]
+
+    @override_settings(INTAKE_SENDER_LIMIT_PER_HOUR=3)
+    def test_past_the_limit_a_senders_reports_join_their_latest_open_case(self) -> None:
+        items = self.flood(6, "The admins on this wiki are all corrupt and must be removed")
+        assert [i.status for i in items[:3]] == [IntakeStatus.ACCEPTED] * 3
+        assert {i.status for i in items[3:]} == {IntakeStatus.THREADED}
+        assert {i.case_id for i in items[3:]} == {items[2].case_id}
+        assert all("sender_flood" in i.flags for i in items[3:])
+        assert IntakeItem.objects.count() == 6, "nothing is lost"
+
+    @override_settings(INTAKE_SENDER_LIMIT_PER_HOUR=1)
+    def test_a_threat_always_opens_its_own_case(self) -> None:
+        self.flood(2, "Another complaint about a revert war")
+        threat = self.email(
+            email_bytes(
+                sender="flooder@example.net", to="ca@example.org", subject="Final message",
+                body="I am going to kill myself tonight.", message_id="<flood-threat@example.net>",
+            )
+        )
+        assert threat.status == IntakeStatus.ACCEPTED
+        assert Case.objects.get(pk=threat.case_id).priority == "P0"
