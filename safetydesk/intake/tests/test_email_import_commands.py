@@ -1,4 +1,4 @@
-"""`safetydesk intake email|mbox`: mail from files becomes items and cases, one JSON line each."""
+"""`safetydesk intake email`: a message from a file or stdin becomes an item and a case, one JSON line."""
 
 import io
 import json
@@ -12,7 +12,6 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import OperationalError
 from django.test import TestCase, override_settings
 
 from safetydesk.cases.models import CaseKind, Priority
@@ -107,62 +106,3 @@ class EmailCommandTests(ImportCommandTestCase):
         with pytest.raises(CommandError, match="must be an email address"):
             self.run_intake("email", "--to", "general", stdin=b"Subject: x\n\nbody")
         assert not IntakeItem.objects.exists()
-
-
-class MboxCommandTests(ImportCommandTestCase):
-    def test_it_imports_every_message_in_order_one_line_each(self) -> None:
-        path = self.write_mbox([
-            message("First report", "The first report about a page.", "<mbox-1@example.net>"),
-            (CORPUS / "header_only_garbage.eml").read_bytes(),
-            message("From the start", "From here a line starts with From.", "<mbox-3@example.net>"),
-            message("First report", "The first report about a page.", "<mbox-1@example.net>"),
-        ])
-        lines, err = self.run_intake("mbox", str(path), "--to", "ca@example.org")
-        assert [line["status"] for line in lines] == ["accepted", "quarantined", "accepted", "dismissed"]
-        assert lines[3]["case"] == lines[0]["case"]  # the duplicate points at the first one's case
-        assert IntakeItem.objects.count() == 4
-        assert err == ""
-        third = IntakeItem.objects.get(pk=lines[2]["intake_item"])
-        assert third.subject == "From the start"
-
-    def test_it_exits_one_naming_a_message_that_could_not_be_received_and_goes_on(self) -> None:
-        path = self.write_mbox([
-            message("One", "first", "<fail-1@example.net>"),
-            message("Two", "second", "<fail-2@example.net>"),
-            message("Three", "third", "<fail-3@example.net>"),
-        ])
-        real_receive = pipeline.receive_email
-        calls = []
-
-        def flaky_receive(raw: bytes, *, recipient: str) -> IntakeItem:
-            calls.append(raw)
-            if len(calls) == 2:
-                raise OperationalError("database is locked")
-            return real_receive(raw, recipient=recipient)
-
-        out, err = io.StringIO(), io.StringIO()
-        with mock.patch("safetydesk.intake.mailbox_import.receive_email", flaky_receive), \
-                pytest.raises(CommandError, match="1 message") as raised:
-            call_command("intake", "mbox", str(path), "--to", "ca@example.org", stdout=out, stderr=err)
-        assert raised.value.returncode == 1
-        assert "message 2: not received: OperationalError: database is locked" in err.getvalue()
-        assert [json.loads(line)["status"] for line in out.getvalue().splitlines()] == ["accepted", "accepted"]
-        assert sorted(IntakeItem.objects.values_list("subject", flat=True)) == ["One", "Three"]
-
-    def test_it_reports_an_item_received_but_not_processed_and_still_exits_zero(self) -> None:
-        path = self.write_mbox([message("Kept", "body", "<kept-1@example.net>")])
-        with mock.patch("safetydesk.intake.mailbox_import.process_item", side_effect=OperationalError("gone")):
-            lines, err = self.run_intake("mbox", str(path), "--to", "ca@example.org")
-        assert lines[0]["status"] == IntakeStatus.RECEIVED  # kept; the worker's sweep finishes it
-        assert "not processed yet (OperationalError: gone)" in err
-
-    def test_it_refuses_a_missing_mbox(self) -> None:
-        with pytest.raises(CommandError, match="no such mbox file"):
-            self.run_intake("mbox", str(self.tmp / "none.mbox"), "--to", "ca@example.org")
-
-    def test_its_help_explains_the_output_and_exit_status(self) -> None:
-        out = io.StringIO()
-        with pytest.raises(SystemExit), mock.patch("sys.stdout", out):
-            call_command("intake", "mbox", "--help")
-        assert "Exit status 0 when every message was received" in out.getvalue()
-        assert "one message at a time" in out.getvalue()
