@@ -7,6 +7,7 @@ The listener runs for real on a loopback port in a thread; the commit itself is 
 import asyncio
 import re
 import smtplib
+import tempfile
 import threading
 import time
 from types import SimpleNamespace
@@ -23,11 +24,11 @@ MESSAGE = b"From: r@example.net\r\nSubject: hello\r\nMessage-ID: <lmtp-proto@exa
 
 
 class RunningListener:
-    """An LMTPListener on 127.0.0.1:<free port>, in an event loop of its own thread."""
+    """An LMTPListener on 127.0.0.1:<free port> (or a Unix socket), in an event loop of its own thread."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, address: tuple[str, int] | str = ("127.0.0.1", 0), **kwargs: Any) -> None:
         self.loop = asyncio.new_event_loop()
-        self.listener = lmtp.LMTPListener(("127.0.0.1", 0), **kwargs)
+        self.listener = lmtp.LMTPListener(address, **kwargs)
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
 
     def run(self, coroutine: Any, timeout: float = 30) -> Any:
@@ -36,7 +37,8 @@ class RunningListener:
     def __enter__(self) -> "RunningListener":
         self.thread.start()
         self.run(self.listener.start())
-        self.port = int(self.listener.bound.rsplit(":", 1)[1])
+        bound = self.listener.bound
+        self.port = 0 if bound.startswith("unix:") else int(bound.rsplit(":", 1)[1])
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -46,11 +48,16 @@ class RunningListener:
         self.loop.close()
 
 
-def deliver(port: int, recipients: list[str], message: bytes, *, size: int | None = None) -> list[tuple[int, bytes]]:
-    """Send one message over LMTP; return the reply to each recipient after DATA (smtplib's
-    sendmail reads only one, so the replies are read here one by one)."""
+def deliver(
+    port: int | str, recipients: list[str], message: bytes, *, size: int | None = None
+) -> list[tuple[int, bytes]]:
+    """Send one message over LMTP (to a loopback port, or a Unix socket path); return the reply
+    to each recipient after DATA (smtplib's sendmail reads only one, so they are read here)."""
     client = smtplib.LMTP(timeout=30)  # a missing reply fails the test instead of hanging it
-    client.connect("127.0.0.1", port)
+    if isinstance(port, str):
+        client.connect(port)  # smtplib.LMTP takes a path starting with / as a Unix socket
+    else:
+        client.connect("127.0.0.1", port)
     try:
         client.ehlo()  # LHLO
         code, reply = client.mail("sender@example.net", [f"SIZE={size}"] if size else [])
@@ -163,6 +170,15 @@ class LMTPProtocolTests(SimpleTestCase):
             sender.join(10)
         assert [code for code, _ in replies] == [250]
         assert self.processed == [1]
+
+    def test_it_listens_on_a_unix_socket(self) -> None:
+        with tempfile.TemporaryDirectory() as directory, self.patched():
+            path = f"{directory}/lmtp.sock"
+            with RunningListener(path) as server:
+                assert server.listener.bound == f"unix:{path}"
+                replies = deliver(path, ["ca@example.org"], MESSAGE)
+        assert replies[0][0] == 250
+        assert self.committed[0][1] == "ca@example.org"
 
     def test_it_parses_listen_addresses(self) -> None:
         assert lmtp.parse_address("127.0.0.1:2424") == ("127.0.0.1", 2424)
