@@ -117,6 +117,7 @@ class BrokenContentTests(BadInputTestCase):
         item = self.take((CORPUS / "html_only_script.eml").read_bytes())
         assert item.status == IntakeStatus.ACCEPTED
         assert "html_only" in item.flags
+        assert item.case is not None
         for leaked in ("SCRIPT", "STYLE", "ONCLICK", "ONLOAD", "JSURL", "alert", "<"):
             assert leaked not in item.body
             assert leaked not in item.case.summary
@@ -140,6 +141,7 @@ class BrokenContentTests(BadInputTestCase):
         item = self.take((CORPUS / "header_injection.eml").read_bytes())
         assert item.status == IntakeStatus.ACCEPTED
         assert "\n" not in item.subject
+        assert item.case is not None
         assert "\n" not in item.case.title
         assert "\r" not in item.case.title
 

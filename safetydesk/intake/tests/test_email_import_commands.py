@@ -57,8 +57,10 @@ class EmailCommandTests(ImportCommandTestCase):
     def test_it_imports_a_message_from_a_file_and_prints_its_case(self) -> None:
         lines, _ = self.run_intake("email", str(CORPUS / "multipart_alternative.eml"), "--to", "ca@example.org")
         item = IntakeItem.objects.get()
+        case = item.case
+        assert case is not None
         assert lines == [{
-            "intake_item": item.pk, "case": item.case.pk, "reference": item.case.reference, "kind": "general",
+            "intake_item": item.pk, "case": case.pk, "reference": case.reference, "kind": "general",
             "priority": "P2", "language": "en", "status": "accepted",
         }]
         assert item.sender == "ana@example.net"

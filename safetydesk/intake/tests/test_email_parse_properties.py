@@ -164,7 +164,8 @@ mime_trees = st.recursive(
 
 
 def binary_contents(part: EmailMessage) -> list[bytes]:
-    return [p.get_payload(decode=True) for p in part.walk() if p.get_content_type() == "application/octet-stream"]
+    contents = [p.get_payload(decode=True) for p in part.walk() if p.get_content_type() == "application/octet-stream"]
+    return [c for c in contents if isinstance(c, bytes)]
 
 
 class MimeTreeTests(SimpleTestCase):

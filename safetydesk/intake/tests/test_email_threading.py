@@ -58,6 +58,7 @@ class EmailThreadingTests(TestCase):
         assert reply.case == self.first.case
 
     def test_it_threads_by_the_case_reference_in_the_subject(self) -> None:
+        assert self.first.case is not None
         reference = self.first.case.reference
         reply = self.take(mail(f"Re: [{reference}] my report", "I forgot to add the username.",
                                "<reply-3@example.net>"))

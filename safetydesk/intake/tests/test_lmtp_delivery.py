@@ -91,7 +91,12 @@ class LMTPDeliveryTests(SimpleTestCase):
         directory = tempfile.TemporaryDirectory()
         self.addCleanup(directory.cleanup)
         self.listener = ListenerProcess(Path(directory.name))
-        self.addCleanup(lambda: self.listener.process.poll() is None and self.listener.process.kill())
+        self.addCleanup(self.kill_listener)
+
+    def kill_listener(self) -> None:
+        if self.listener.process.poll() is None:  # a test failed before stopping it
+            self.listener.process.kill()
+            self.listener.process.communicate()
 
     def test_it_answers_each_recipient_after_committing_its_item_and_stops_gracefully(self) -> None:
         replies = deliver(self.listener.port, ["ca@example.org", "emergency@example.org"], report())
