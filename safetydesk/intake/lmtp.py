@@ -27,7 +27,6 @@ from typing import Any
 
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import Envelope, Session
-from asgiref.sync import sync_to_async
 from django import db
 from django.conf import settings
 
@@ -66,7 +65,8 @@ class IntakeLMTP(LMTP):
 
 
 def _receive_in_thread(raw: bytes, recipient: str) -> IntakeItem:
-    db.close_old_connections()  # a connection the database dropped is replaced, not reused
+    # A connection that failed (or outlived CONN_MAX_AGE) is replaced, not reused.
+    db.close_old_connections()
     return receive_message(raw, recipient=recipient)
 
 
@@ -82,9 +82,14 @@ def _process_in_thread(item_pk: int) -> None:
 
 
 class IntakeHandler:
-    """aiosmtpd handler: commit one item per recipient, answer, then process."""
+    """aiosmtpd handler: commit one item per recipient, answer, then process.
 
-    def __init__(self, processor: ThreadPoolExecutor) -> None:
+    The ORM is synchronous, so commits run in `receiver` and processing in `processor`, two
+    thread pools of the listener's own (not asgiref's shared thread: the listener must not wait
+    on whatever else that thread is doing)."""
+
+    def __init__(self, receiver: ThreadPoolExecutor, processor: ThreadPoolExecutor) -> None:
+        self.receiver = receiver
         self.processor = processor
         self.pending: set[asyncio.Future[Any]] = set()
         self.receiving: set[asyncio.Task[list[str]]] = set()
@@ -111,9 +116,10 @@ class IntakeHandler:
 
     async def _receive_all(self, raw: bytes, recipients: list[str]) -> list[str]:
         replies = []
+        loop = asyncio.get_running_loop()
         for recipient in recipients:
             try:
-                item = await sync_to_async(_receive_in_thread, thread_sensitive=True)(raw, recipient)
+                item = await loop.run_in_executor(self.receiver, _receive_in_thread, raw, recipient)
             except NotReceived:
                 replies.append("451 4.3.0 Could not store the message now; try again later")
                 continue
@@ -150,9 +156,11 @@ class LMTPListener:
     ) -> None:
         self.address = address
         self.max_message_bytes = max_message_bytes or settings.INTAKE_MAX_MESSAGE_BYTES
-        # One processing thread by default: on SQLite writers queue anyway.
+        # One thread for commits (they are short, and must never wait behind processing) and one
+        # for processing by default: on SQLite, writers queue anyway.
+        self.receiver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lmtp-receive")
         self.processor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lmtp-process")
-        self.handler = IntakeHandler(self.processor)
+        self.handler = IntakeHandler(self.receiver, self.processor)
         self.server: asyncio.Server | None = None
         self.sessions: weakref.WeakSet[IntakeLMTP] = weakref.WeakSet()
 
@@ -196,7 +204,8 @@ class LMTPListener:
             if session.transport is not None:
                 session.transport.close()
         await asyncio.sleep(0)
-        self.processor.shutdown(wait=True, cancel_futures=True)
+        for executor in (self.receiver, self.processor):
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 async def serve(
