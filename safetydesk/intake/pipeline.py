@@ -325,8 +325,9 @@ def _parties(submission: Submission, language: str) -> list[PartyData]:
 
 
 def _store_attachments(item: IntakeItem, submission: Submission) -> None:
-    if item.attachments.exists():
-        return  # a re-run: already stored
+    # Most reports have no attachment: then there is nothing to look up.
+    if not submission.attachments or item.attachments.exists():
+        return  # none, or a re-run: already stored
     for index, attachment in enumerate(submission.attachments):
         if index >= settings.INTAKE_MAX_ATTACHMENTS:
             item.flags = sorted(set(item.flags) | {"too_many_attachments"})
