@@ -156,6 +156,16 @@ class ImapPollTests(TestCase):
         assert items[1].case == items[0].case
         assert TAKEN in self.imap.flags()[b"<imap-1@example.net>"]
 
+    def test_on_a_server_without_keywords_it_takes_unseen_mail_and_marks_it_seen(self) -> None:
+        self.imap.append(FIRST)
+        self.imap.append(REPLY, flags="(\\Seen)")  # read by a person: without keywords, not ours to take
+        with mock.patch.object(imap_poll, "_keywords_allowed", return_value=False):
+            assert [line["status"] for line in self.poll()] == ["accepted"]
+            assert self.poll() == []
+        flags = self.imap.flags()[b"<imap-1@example.net>"]
+        assert b"\\Seen" in flags
+        assert TAKEN not in flags
+
     def test_it_reads_its_settings_from_the_environment(self) -> None:
         self.imap.append(FIRST)
         out = io.StringIO()
