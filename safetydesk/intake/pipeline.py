@@ -343,11 +343,15 @@ def _with_message_id() -> QuerySet[IntakeItem]:
 
 
 def _duplicate_of(item: IntakeItem) -> IntakeItem | None:
+    """An earlier item with the same Message-ID on the same channel. A copy of one message to
+    two channels (ca@ and emergency@) is not a duplicate: each channel's track must see it."""
     if not item.message_id:
         return None
     return (
         _with_message_id()
-        .filter(message_id=item.message_id, status__in=[IntakeStatus.ACCEPTED, IntakeStatus.THREADED])
+        .filter(
+            message_id=item.message_id, channel=item.channel, status__in=[IntakeStatus.ACCEPTED, IntakeStatus.THREADED]
+        )
         .exclude(pk=item.pk)
         .select_related("case")
         .order_by("pk")

@@ -11,7 +11,6 @@ import tempfile
 from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
 from django.test import SimpleTestCase
 
 from safetydesk.cases.models import Case
@@ -109,11 +108,8 @@ class LMTPDeliveryTests(SimpleTestCase):
         assert rows[1][:2] == ("emergency@example.org", "emergency")
         assert len(rows) == 2
 
-    # A message to both ca@ and emergency@ has one Message-ID; pipeline._duplicate_of matches it
-    # across channels, so the emergency@ copy is dismissed into the ca@ copy's P2 general case.
-    # The fix belongs in the pipeline (match duplicates within the item's channel); remove this
-    # marker with it.
-    @pytest.mark.xfail(strict=True, reason="pipeline dismisses the emergency@ copy as a duplicate of the ca@ copy")
+    # A message to both ca@ and emergency@ has one Message-ID; duplicates are matched within a
+    # channel, so the emergency@ copy still opens its emergency case.
     def test_the_emergency_copy_of_a_message_to_both_addresses_opens_an_emergency_case(self) -> None:
         deliver(self.listener.port, ["ca@example.org", "emergency@example.org"], report())
         self.listener.stop()
