@@ -23,15 +23,15 @@ import json  # noqa: E402
 import math  # noqa: E402
 import multiprocessing  # noqa: E402
 import os  # noqa: E402
-import platform  # noqa: E402
 import random  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402  # runs this script once per database with --db both
 import time  # noqa: E402
 from collections import deque  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 from typing import Any  # noqa: E402
+
+from safetydesk.lib.benchmarking import db_version, environment  # noqa: E402
 
 REPO = HERE.parent
 BENCH_VAR = REPO / "var" / "bench"
@@ -599,15 +599,6 @@ def query_plan(sql: str) -> list[str]:
 # --- Reporting ------------------------------------------------------------------------------
 
 
-def db_version(connection: Any) -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("select sqlite_version()")
-            return "SQLite " + cursor.fetchone()[0]
-        cursor.execute("show server_version")
-        return "PostgreSQL " + cursor.fetchone()[0]
-
-
 def table_sizes() -> dict[str, int]:
     from safetydesk.cases.models import Case, CaseEvent, Evidence, Note, Party
 
@@ -620,43 +611,6 @@ def table_sizes() -> dict[str, int]:
         "notes": Note.objects.count(),
         "case_members": Case.members.through.objects.count(),
     }
-
-
-def environment() -> dict[str, Any]:
-    import django
-
-    return {
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "cpu_model": _cpu_model(),
-        "cpus": os.cpu_count(),
-        "memory_gb": _memory_gb(),
-        "load_average": [round(x, 2) for x in os.getloadavg()],
-    }
-
-
-def _cpu_model() -> str:
-    for line in _read_lines("/proc/cpuinfo"):
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor()
-
-
-def _memory_gb() -> float | None:
-    for line in _read_lines("/proc/meminfo"):
-        if line.startswith("MemTotal:"):
-            return round(int(line.split()[1]) / 1024 / 1024, 1)
-    return None
-
-
-def _read_lines(path: str) -> Iterator[str]:
-    try:
-        with open(path) as handle:
-            yield from handle
-    except OSError:
-        return
 
 
 def summary_line(result: dict[str, Any]) -> str:
