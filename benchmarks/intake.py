@@ -211,6 +211,34 @@ def setup_database() -> str:
     return token
 
 
+def refresh_statistics(where: str, log: list[dict[str, Any]]) -> None:
+    """On PostgreSQL, VACUUM ANALYZE the whole database, as autovacuum would have done by now in
+    production: the tables grow from empty during the run, and without statistics the planner
+    picks plans for empty tables (the mass-report look-up then walked every open case; 38 ms at
+    11,000 cases instead of 1 ms). SQLite is left alone: Django never runs ANALYZE there."""
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        return
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    log.append({"before": where, "seconds": round(time.monotonic() - started, 2)})
+    connections.close_all()
+
+
+def postgres_autovacuum() -> str | None:
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW autovacuum")
+        setting = str(cursor.fetchone()[0])
+    connections.close_all()
+    return setting
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -756,7 +784,7 @@ class CpuMeter:
 # --- The HTTP part --------------------------------------------------------------------------
 
 
-def run_http(args: argparse.Namespace, db: str, token: str) -> dict[str, Any]:
+def run_http(args: argparse.Namespace, db: str, token: str, vacuum_log: list[dict[str, Any]]) -> dict[str, Any]:
     server = Server(db, args.workers)
     server.start()
     try:
@@ -777,6 +805,7 @@ def run_http(args: argparse.Namespace, db: str, token: str) -> dict[str, Any]:
         warm: list[Sample] = []
         if args.warmup:
             warm, _, _ = load(server.port, token, args.clients, args.warmup, report_maker("warmup"))
+        refresh_statistics("reports", vacuum_log)
         meter = CpuMeter(server.session)
         booted = server.workers_booted()
         load_before = os.getloadavg()
@@ -1059,7 +1088,7 @@ class MboxMaker:
         return {"en": "sam", "es": "maria", "fr": "helene", "de": "juergen", "pt": "joao", "ja": "yamada"}[lang]
 
 
-def run_mbox(args: argparse.Namespace, db: str) -> dict[str, Any]:
+def run_mbox(args: argparse.Namespace, db: str, vacuum_log: list[dict[str, Any]]) -> dict[str, Any]:
     """Time `safetydesk intake mbox` on an empty mbox (start-up), the baseline and the large one."""
     empty = BENCH_VAR / "empty.mbox"
     empty.write_bytes(b"")
@@ -1069,6 +1098,7 @@ def run_mbox(args: argparse.Namespace, db: str) -> dict[str, Any]:
         generated_at = time.monotonic()
         shapes = MboxMaker(f"{args.seed}:mbox:{label}", count, f"{label}{count}").write(path)
         generate_seconds = round(time.monotonic() - generated_at, 1)
+        refresh_statistics(f"mbox {label}", vacuum_log)
         figures = import_mbox(path, db, label)
         figures.update(messages=count, file_bytes=path.stat().st_size, shapes=shapes,
                        generate_seconds=generate_seconds)
@@ -1151,10 +1181,13 @@ def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "targets": {"reports_per_s": TARGET_REPORTS_PER_S, "p99_ms": TARGET_P99_MS, "mbox_per_s": TARGET_MBOX_PER_S},
     }
     connection.close()
+    result["postgres_autovacuum"] = postgres_autovacuum()
+    vacuum_log: list[dict[str, Any]] = []
+    result["vacuum_analyze"] = vacuum_log
     if "http" not in args.skip:
-        result["http"] = run_http(args, vendor, token)
+        result["http"] = run_http(args, vendor, token, vacuum_log)
     if "mbox" not in args.skip:
-        result["mbox"] = run_mbox(args, vendor)
+        result["mbox"] = run_mbox(args, vendor, vacuum_log)
     result["meets_target"] = meets_target(result)
     result["environment"] = environment()
     result["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
