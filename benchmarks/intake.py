@@ -2,7 +2,8 @@
 
 Sets up its own database (SQLite under var/bench-intake/, or the PostgreSQL database
 safetydesk_bench_intake, dropped and recreated), migrates it, creates a staff account with an
-API token, and starts `safetydesk serve --bind 127.0.0.1:<free port> --workers 2` on it. Then:
+API token, and starts `safetydesk serve --bind 127.0.0.1:<free port> --workers 2` on it. On
+PostgreSQL it runs VACUUM ANALYZE before each timed part, as autovacuum would in production. Then:
 
 1. reports: --clients threads, each with its own keep-alive connection, POST varied reports to
    /api/v1/reports (six languages, categories, permalinks, about 1 in 50 a threat) with an
