@@ -19,22 +19,17 @@ from ninja.parser import Parser
 from ninja.types import DictStrAny
 
 from safetydesk.cases.errors import CaseError
+from safetydesk.lib.errors import Refusal
 
 logger = logging.getLogger("safetydesk.api")
 
 E = TypeVar("E", bound=Exception)
 
 
-class ApiError(Exception):
+class ApiError(Refusal):
     """A refusal decided by the API layer itself (authentication, request format, replays)."""
 
     code = "api_error"
-    http_status = 400
-
-    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details or {}
 
 
 class Unauthenticated(ApiError):

@@ -1,18 +1,12 @@
 """Errors that actions raise when they refuse a change. Each has a stable machine code."""
 
-from typing import Any
+from safetydesk.lib.errors import Refusal
 
 
-class CaseError(Exception):
+class CaseError(Refusal):
     """A refused change. Nothing was written. `code` is stable and appears in the API."""
 
     code = "case_error"
-    http_status = 400
-
-    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details or {}
 
 
 class UnknownTransition(CaseError):
