@@ -28,8 +28,16 @@ edits). Measured on the development machine (2 cores, 217 rules in 12 files):
   in Japanese and 0.19 ms in Russian, with p99 under 0.65 ms;
 - a 2 KB English report with a threat and a dampened false alarm takes 0.54 ms;
 - a 200,000-character body (the INTAKE_MAX_BODY_CHARS cap) takes 24 ms.
+Since then (259 rules; a rule whose alternatives' words are all missing is skipped in one set
+operation): the reports of benchmarks/intake.py take 0.10 ms of CPU each on average (0.16 ms
+with 234 rules before). assess() runs in the request of POST /api/v1/reports, so the worst case
+matters too: a 200,000-character text made of every rule's examples over and over (thousands of
+matches and of dampener spans) takes 0.1 to 0.2 s in one language and 0.75 s with all twelve
+files at once, the regexes scanning the text; comparing every match with every dampener span
+took 1.5 to 2 s in Japanese or Chinese alone (test_urgency_worst_case.py).
 """
 
+import bisect
 import hashlib
 import re
 import re._casefix as _casefix
@@ -117,12 +125,24 @@ def _normalize_with_offsets(text: str) -> tuple[str, list[int] | None, str]:
     shown = unicodedata.normalize("NFC", text)
     parts: list[str] = []
     origin: list[int] = []
-    for index, char in enumerate(shown):
-        normalized = _normalize_char(char)
-        if normalized:
-            parts.append(normalized)
-            origin.extend([index] * len(normalized))
+    # Character by character, but a run of characters that NFKC and the drop list leave alone (a
+    # normalised run has no character that normalises to something else on its own) is taken
+    # whole: a 200,000-character body with a full-width comma here and there took 180 ms.
+    for base in range(0, len(shown), _RUN):
+        run = shown[base : base + _RUN]
+        if unicodedata.is_normalized("NFKC", run) and not _DROP_RE.search(run):
+            parts.append(_fold(run))
+            origin.extend(range(base, base + len(run)))
+            continue
+        for index, char in enumerate(run, base):
+            normalized = _normalize_char(char)
+            if normalized:
+                parts.append(normalized)
+                origin.extend([index] * len(normalized))
     return "".join(parts), origin, shown
+
+
+_RUN = 16
 
 
 def scripts_in(text: str, among: Iterable[str] = SCRIPTS) -> frozenset[str]:
@@ -274,12 +294,23 @@ class Rule:
     should_not_match: tuple[str, ...]
     # Only adds to a report another threat rule flagged (see assess()): violent vocabulary.
     supporting: bool = False
+    # Every alternative's required literals together, or None if one of them has none: a report
+    # that has none of them skips the rule in one set operation rather than one per alternative
+    # (most rules have several, and most reports match none of them).
+    literals: frozenset[str] | None = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        every = [alternative.literals for alternative in self.alternatives]
+        known = [found for found in every if found is not None]
+        object.__setattr__(self, "literals", frozenset().union(*known) if len(known) == len(every) else None)
 
     def spans(self, folded: str, present: frozenset[str] | None = None) -> list[tuple[int, int]]:
         """Where the rule matches in `folded` (a normalised, fold_case()d text), in order.
 
         Each alternative is matched on its own (so each has its own prefilter); where two
         overlap, both spans are kept: assess() counts a rule once anyway."""
+        if present is not None and self.literals is not None and self.literals.isdisjoint(present):
+            return []
         if len(self.alternatives) == 1:
             return self.alternatives[0].spans(folded, present)
         return sorted({span for alternative in self.alternatives for span in alternative.spans(folded, present)})
@@ -582,10 +613,11 @@ def assess(text: str, language: str = "") -> Assessment:
             hits.append((rule, spans))
     if not hits:
         return Assessment(False, "", False, 0.0, (), ruleset.version)
-    damping: list[tuple[Rule, tuple[int, int]]] = []
+    entries: list[tuple[Rule, tuple[int, int]]] = []
     if any(rule.category != CHILD_SAFETY for rule, _ in hits):
         for rule in selection.dampeners:
-            damping.extend((rule, span) for span in rule.spans(folded, present))
+            entries.extend((rule, span) for span in rule.spans(folded, present))
+    damping = _Damping(entries)
 
     def words(span: tuple[int, int]) -> str:
         start, end = span
@@ -649,24 +681,72 @@ class _Scored:
     reductions: list[tuple[Rule, tuple[int, int], float]]  # (dampener, its span, weight it took)
 
 
+class _Damping:
+    """The dampeners' spans (in the order of the selection's dampeners, each one's in text order),
+    indexed so that those overlapping a span are found without looking at the others.
+
+    A 200,000-character text of rule examples has thousands of matches and thousands of dampener
+    spans: comparing each match with each dampener span took seconds. The covered part of the text
+    is cut into segments, each with the dampener spans that cover all of it (a handful: a
+    dampener's matches do not overlap one another), and a match looks up only the segments it
+    overlaps (bisection)."""
+
+    def __init__(self, entries: list[tuple[Rule, tuple[int, int]]]) -> None:
+        self.entries = entries
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.members: list[tuple[int, ...]] = []
+        if not entries:
+            return
+        events = sorted(
+            [(start, 1, index) for index, (_, (start, _end)) in enumerate(entries)]
+            + [(end, 0, index) for index, (_, (_start, end)) in enumerate(entries)]
+        )
+        active: set[int] = set()
+        previous = events[0][0]
+        for position, starting, index in events:  # at a position, the spans ending come first
+            if position > previous and active:
+                self.starts.append(previous)
+                self.ends.append(position)
+                self.members.append(tuple(active))
+            previous = position
+            if starting:
+                active.add(index)
+            else:
+                active.discard(index)
+
+    def overlapping(self, start: int, end: int) -> list[int]:
+        """Indexes into `entries` of the spans overlapping start..end, in the order of `entries`."""
+        segment = bisect.bisect_right(self.ends, start)  # the first segment ending after `start`
+        found: set[int] = set()
+        while segment < len(self.starts) and self.starts[segment] < end:
+            found.update(self.members[segment])
+            segment += 1
+        return sorted(found)
+
+
 def _best_occurrence(
-    rule: Rule, spans: Iterable[tuple[int, int]], damping: list[tuple[Rule, tuple[int, int]]]
+    rule: Rule, spans: Iterable[tuple[int, int]], damping: _Damping
 ) -> tuple[tuple[int, int], float, list[tuple[Rule, tuple[int, int], float]]]:
     """The occurrence of `rule` that counts most once the dampeners overlapping it have taken
-    their share: (its span, what it contributes, [(dampener, dampener span, amount taken)])."""
+    their share: (its span, what it contributes, [(dampener, dampener span, amount taken)]).
+    The first occurrence no dampener overlaps counts in full, and no later one can count more."""
     best: tuple[tuple[int, int], float, list[tuple[Rule, tuple[int, int], float]]] | None = None
     for start, end in spans:
         remaining = rule.weight
         reductions: list[tuple[Rule, tuple[int, int], float]] = []
         counted: set[str] = set()  # a dampener counts once per occurrence, however often it overlaps
-        for dampener, (d_start, d_end) in damping:
-            if d_start < end and start < d_end and dampener.id not in counted and remaining > 0:
+        for index in damping.overlapping(start, end) if damping.entries else ():
+            dampener, dampener_span = damping.entries[index]
+            if dampener.id not in counted and remaining > 0:
                 amount = min(remaining, -dampener.weight)
                 remaining -= amount
-                reductions.append((dampener, (d_start, d_end), amount))
+                reductions.append((dampener, dampener_span, amount))
                 counted.add(dampener.id)
         if best is None or remaining > best[1]:
             best = ((start, end), remaining, reductions)
+        if not reductions:
+            break
     assert best is not None  # spans is never empty
     return best
 

@@ -1,11 +1,12 @@
+# Russian and Japanese texts below, which RUF001 would flag letter by letter.
+# ruff: noqa: RUF001
 """Known false alarms are not threats, but a real threat next to one still is (issue 3, part 6).
 
 Dampeners soften only the words they overlap, never the whole report.
 """
 
-from django.test import SimpleTestCase
-
-from safetydesk.intake.urgency import DAMPENER, Assessment, assess
+from safetydesk.intake.tests.urgency_cases import UrgencyCaseTests, explain
+from safetydesk.intake.urgency import DAMPENER, assess
 
 FALSE_ALARMS = {
     "en": [
@@ -56,13 +57,9 @@ DAMPENED = {
 }
 
 
-class FalseAlarmTests(SimpleTestCase):
+class FalseAlarmTests(UrgencyCaseTests):
     def test_it_does_not_call_the_known_false_alarms_threats(self) -> None:
-        for code, texts in FALSE_ALARMS.items():
-            for text in texts:
-                with self.subTest(language=code, text=text):
-                    assessment = assess(text, code)
-                    assert not assessment.threat, _explain(assessment)
+        self.assert_not_threats(FALSE_ALARMS, unknown_language=False)
 
     def test_it_softens_a_matching_threat_rule_rather_than_ignoring_the_text(self) -> None:
         for text, dampener_id in DAMPENED.items():
@@ -70,9 +67,9 @@ class FalseAlarmTests(SimpleTestCase):
                 assessment = assess(text, "")
                 softened = [f for f in assessment.rules if f.category != DAMPENER and f.weight < 0.6]
                 dampeners = {f.id: f.weight for f in assessment.rules if f.category == DAMPENER}
-                assert not assessment.threat, _explain(assessment)
-                assert softened, f"no threat rule matched at all: {_explain(assessment)}"
-                assert dampeners.get(dampener_id, 0) < 0, _explain(assessment)
+                assert not assessment.threat, explain(assessment)
+                assert softened, f"no threat rule matched at all: {explain(assessment)}"
+                assert dampeners.get(dampener_id, 0) < 0, explain(assessment)
 
     def test_a_threat_next_to_a_false_alarm_still_fires(self) -> None:
         mixed = {
@@ -84,7 +81,7 @@ class FalseAlarmTests(SimpleTestCase):
         for code, text in mixed.items():
             with self.subTest(language=code):
                 assessment = assess(text, code)
-                assert (assessment.threat, assessment.threat_type) == (True, "physical_harm"), _explain(assessment)
+                assert (assessment.threat, assessment.threat_type) == (True, "physical_harm"), explain(assessment)
 
     def test_a_dampener_only_softens_the_words_it_overlaps(self) -> None:
         # The same rule fires twice; only the first occurrence is a false alarm.
@@ -102,5 +99,28 @@ class FalseAlarmTests(SimpleTestCase):
         assert assess("I'll kill you in Minecraft tonight. I know where you live.", "en").threat
 
 
-def _explain(assessment: Assessment) -> str:
-    return f"score {assessment.score}: " + "; ".join(f"{f.id} {f.matched!r} {f.weight}" for f in assessment.rules)
+class WordsOfAThreatInAnotherPersonOrTenseTests(UrgencyCaseTests):
+    """Rules that used to fire on the words alone: suicide in an article, a war, a film."""
+
+    FALSE_ALARMS = {
+        "de": ["Der Dichter hat 1890 Selbstmord begangen.", "Der Artikel erklärt, warum Menschen Selbstmord begehen."],
+        "ru": [
+            "Он пытался покончить с собой в 1920 году.",
+            "Она пыталась убить себя, пишет биограф.",
+            "В 1941 году мост был заминирован.",
+            "Здание вокзала было заминировано в 1943 году.",
+            "В 1943 году немцы заминировали здание вокзала.",
+        ],
+        "ja": ["映画で主人公がビルを爆破するシーン", "映画で主人公がビルを爆破するシーンに出典が必要です。"],
+    }
+    THREATS = {
+        "de": ["Ich will heute Nacht Selbstmord begehen.", "Er will Selbstmord begehen."],
+        "ru": ["Я хочу покончить с собой.", "Я убью себя.", "Школа заминирована.", "Здание суда заминировано."],
+        "ja": ["明日、学校を爆破します。", "映画館を爆破する。", "映画みたいに学校を爆破してやる。"],
+    }
+
+    def test_they_are_not_threats(self) -> None:
+        self.assert_not_threats(self.FALSE_ALARMS, unknown_language=False)
+
+    def test_the_threats_those_rules_exist_for_still_are(self) -> None:
+        self.assert_threats(self.THREATS, unknown_language=False)

@@ -6,8 +6,7 @@
 from django.test import SimpleTestCase
 
 from safetydesk.intake import language, urgency
-
-LANGUAGES = ("en", "es", "ja", "fr", "de", "pt", "it", "ru", "ar", "zh", "hi", "id")
+from safetydesk.intake.tests.urgency_cases import LANGUAGES, UrgencyCaseTests
 
 # "I'm going to kill myself" and its equivalents (§5.1's own example first).
 SELF_HARM = {
@@ -56,7 +55,7 @@ PUBLIC_HARM = {
 }
 
 
-class LanguageCoverageTests(SimpleTestCase):
+class LanguageCoverageTests(UrgencyCaseTests):
     def test_it_has_a_rule_file_for_each_of_the_twelve_languages(self) -> None:
         shipped = {rule_file.language for rule_file in urgency.load_rules(urgency.DEFAULT_RULES_DIR).files}
         assert set(LANGUAGES) <= shipped
@@ -96,16 +95,8 @@ class LanguageCoverageTests(SimpleTestCase):
         assert "es.physical_harm.te_voy_a_matar" in {fired.id for fired in assessment.rules}
 
     def _check(self, cases: dict[str, list[str]], threat_type: str) -> None:
-        assert set(cases) == set(LANGUAGES)
-        for code, texts in cases.items():
-            for text in texts:
-                # With the language known and without it (too short to detect, or mixed).
-                for given in (code, ""):
-                    with self.subTest(language=code, text=text, given=given):
-                        assessment = urgency.assess(text, given)
-                        explained = [(f.id, f.matched, f.weight) for f in assessment.rules]
-                        assert assessment.threat, explained
-                        assert assessment.threat_type == threat_type, explained
+        self.assert_every_language(cases)
+        self.assert_threats(cases, threat_type)
 
 
 class SelectionTests(SimpleTestCase):
