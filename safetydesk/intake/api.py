@@ -1,8 +1,11 @@
 """Intake over HTTP (issue 3, part 4): POST /api/v1/reports and POST /api/v1/reportincident.
 
 Mounted at /api/v1 by safetydesk/api/urls.py. Both endpoints commit an intake item before they
-answer (pipeline.receive_submission), then run it through the pipeline, so an accepted report
-is never lost even when processing fails (it is quarantined, not dropped).
+answer (pipeline.receive_submission), so an accepted report is never lost even when processing
+fails (it is quarantined, not dropped). `/reportincident` then processes it before answering (it
+only takes emergencies); `/reports` does so only for what looks urgent, and leaves the rest to
+the task worker: a partner system may file reports by the thousand, and answering each one
+after its full triage would make the API as slow as triage (benchmarks/intake.py).
 
 - `/reports` is public, the programmatic twin of the form at /report/: no token needed, rate
   limited per client IP and per contact email (staff token holders are exempt).
@@ -39,7 +42,13 @@ from safetydesk.api.idempotency import MAX_KEY_LENGTH
 from safetydesk.api.schemas import ErrorOut, InputSchema
 from safetydesk.intake import limits, reportincident
 from safetydesk.intake.models import IntakeIdempotencyKey, IntakeItem, IntakeStatus, WikiIntakeToken
-from safetydesk.intake.pipeline import IntakeResult, process_item, receive_submission, sender_key
+from safetydesk.intake.pipeline import (
+    IntakeResult,
+    looks_urgent,
+    process_item,
+    receive_submission,
+    sender_key,
+)
 from safetydesk.intake.reportincident import (
     PHYSICAL_HARM_TYPES,
     ReportCategory,
@@ -230,6 +239,7 @@ def report_submission(report: ReportIn, *, language: str) -> Submission:
         subject=f"API report: {label}" if label else "API report",
         body=_body(report, notice),
         language=language,
+        language_sample=report.what_happened,
         meta={
             "source": "api",
             "category": category,
@@ -395,14 +405,12 @@ def run_once(
     """Call `run` (which commits an item, or only counts) unless this key was already used in
     this scope; returns (the first request's item, whether this is a replay).
 
-    `run` and the key row commit together: a failed `run` leaves the key free for a retry, and
-    of two concurrent requests with one key, the loser's item is rolled back on the unique
-    constraint and it answers with the winner's.
+    `run` and the key row commit together: a failed `run` leaves the key free for a retry; a
+    replay, like the loser of two concurrent requests with one key, has its item rolled back on
+    the unique constraint and answers with the first one's.
     """
     key_hash = hashlib.sha256(key.encode()).hexdigest()
-    earlier = _earlier(scope, key_hash, request_hash)
-    if earlier is not None:
-        return earlier.item, True
+    # No look-up first: almost every key is new, and a replay costs only a rolled-back insert.
     try:
         with transaction.atomic():
             item = run()
@@ -425,9 +433,13 @@ def _earlier(scope: str, key_hash: str, request_hash: str) -> IntakeIdempotencyK
 
 
 def submit(
-    *, channel: str, submission: Submission, scope: str, key: str | None, request_hash: str
+    *, channel: str, submission: Submission, scope: str, key: str | None, request_hash: str, answer_first: bool = False
 ) -> tuple[IntakeResult, bool]:
-    """Commit the submission as an item (once per key), then process it."""
+    """Commit the submission as an item (once per key), then process it: at once, or with
+    `answer_first` later (intake.triage) unless it looks urgent; a threat is always processed
+    before the answer, so its case and page exist when the caller hears back."""
+    deferred = answer_first and not looks_urgent(channel, submission)
+
     if key is None:
         item = receive_submission(channel, submission)
         replayed = False
@@ -442,10 +454,10 @@ def submit(
         if found is None:
             raise IdempotencyKeyReused("This Idempotency-Key was already used for a different request; use a new key.")
         item = found
+    if item.status != IntakeStatus.RECEIVED or (deferred and not replayed):
+        return IntakeResult(item), replayed
     # A replay whose first request died between commit and processing finishes the job.
-    if item.status == IntakeStatus.RECEIVED:
-        return process_item(item), replayed
-    return IntakeResult(item), replayed
+    return process_item(item), replayed
 
 
 def _detect_language(text: str) -> str:
@@ -499,7 +511,11 @@ def responses(*statuses: int, **ok: Any) -> dict[int, Any]:
     summary="Send a report",
     description=(
         "The programmatic twin of the public report form: no token needed. The report is committed "
-        "before the answer, then triaged like any other: a threat of harm becomes a P0 emergency case. "
+        "before the answer. A threat of harm (by its category or its words) or a child-safety report is "
+        "processed before the answer too and comes back with its case (a threat: a P0 emergency case, "
+        "its responder already paged). Any other report comes back `received`, with no reference yet: "
+        "the task worker triages it moments later, and the reporter's acknowledgement carries the case "
+        "reference. "
         "Send an `Idempotency-Key` header to make retries safe: a retry with the same key and body "
         "returns the first result (`Idempotent-Replayed: true`) and never makes a second case; the "
         "same key with a different body is refused (422 `idempotency_key_reused`). Anonymous callers "
@@ -534,15 +550,15 @@ def submit_report(request: HttpRequest, response: HttpResponse) -> Status | Http
         )
         if limited is not None:
             return limited
-    # Detected from the reporter's own words only: the labelled facts appended to the body are
-    # English and would pull a short report in another language towards English.
-    language = report.language or _detect_language(report.what_happened)
     result, replayed = submit(
         channel=report_channel(report),
-        submission=report_submission(report, language=language),
+        # Unless given, the language is detected when the report is processed (from the
+        # reporter's own words: intake.submission.Submission.language_sample).
+        submission=report_submission(report, language=report.language),
         scope=f"user:{user.pk}" if user is not None else "anon",
         key=key,
         request_hash=fingerprint(report.model_dump(mode="json")),
+        answer_first=True,
     )
     if key is not None:
         response["Idempotent-Replayed"] = "true" if replayed else "false"

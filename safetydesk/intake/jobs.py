@@ -3,30 +3,23 @@
 import datetime as dt
 
 from django.tasks import task
-from django.utils import timezone
 
 from safetydesk.intake.limits import purge_rate_counters
-from safetydesk.intake.models import IntakeItem, IntakeStatus
 from safetydesk.lib.periodic import every
 
 # An item is committed before it is processed; if the process died in between, the item is
-# still "received". Younger items may simply be in hand right now, so leave them alone.
+# still "received". Younger items may simply be in hand right now (a channel's own processing,
+# or `safetydesk triage`), so leave them alone.
 STUCK_AFTER = dt.timedelta(minutes=2)
 
 
 @every(dt.timedelta(minutes=2))
 @task()
 def process_stuck_items() -> int:
-    """Process every item that was received but never processed. Returns how many."""
-    from safetydesk.intake.pipeline import process_item
+    """Process items received but never processed (at most 500 a run). Returns how many."""
+    from safetydesk.intake.triage import triage_pending
 
-    cutoff = timezone.now() - STUCK_AFTER
-    stuck = IntakeItem.objects.filter(status=IntakeStatus.RECEIVED, received_at__lt=cutoff).order_by("received_at")
-    count = 0
-    for item in stuck[:500]:
-        process_item(item)
-        count += 1
-    return count
+    return triage_pending(grace=STUCK_AFTER, limit=500)
 
 
 @every(dt.timedelta(hours=6))

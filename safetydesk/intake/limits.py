@@ -1,14 +1,13 @@
 """Rate limits shared by every channel and process (per IP, per sender, per target).
 
-A fixed-window counter in the database: one conditional UPDATE (or INSERT) per check, so web
+A fixed-window counter in the database: one upsert per check, so web
 processes and workers see the same counts without Redis. Windows are aligned to multiples of
 their length, and old windows are purged by `purge_rate_counters`.
 """
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 
 from safetydesk.intake.models import RateCounter
@@ -22,17 +21,19 @@ def _window_start(now: dt.datetime, seconds: int) -> dt.datetime:
 def hit(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one event for `key`; True while the count is within `limit` for this window."""
     start = _window_start(timezone.now(), window_seconds)
-    key = key[:200]
-    with transaction.atomic():
-        updated = RateCounter.objects.filter(key=key, window_start=start).update(count=F("count") + 1)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    RateCounter.objects.create(key=key, window_start=start, count=1)
-            except IntegrityError:  # another process created it first
-                RateCounter.objects.filter(key=key, window_start=start).update(count=F("count") + 1)
-        count = RateCounter.objects.filter(key=key, window_start=start).values_list("count", flat=True).first() or 0
-    return count <= limit
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    window = RateCounter._meta.get_field("window_start").get_db_prep_value(start, connection)
+    # One statement (PostgreSQL and SQLite 3.35+): it runs on every report, and an UPDATE, then
+    # an INSERT in a savepoint, then a SELECT cost six round trips. The row lock it takes makes
+    # concurrent hits on one key count one after the other.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, window_start, count) VALUES (%s, %s, 1) "  # noqa: S608 (our own table name)
+            f"ON CONFLICT (key, window_start) DO UPDATE SET count = {table}.count + 1 RETURNING count",
+            [key[:200], window],
+        )
+        (count,) = cursor.fetchone()
+    return int(count) <= limit
 
 
 def purge_rate_counters(older_than: dt.timedelta = dt.timedelta(days=2)) -> int:

@@ -16,6 +16,7 @@ in the Zendesk request as the requester. The wiki itself is known from its token
 """
 
 import datetime as dt
+import re
 from typing import Any, Literal, get_args
 from urllib.parse import quote
 
@@ -74,10 +75,13 @@ MAX_TEXT = 1000  # details, somethingElseDetails, directReport: code points, as 
 _email = EmailValidator()
 
 
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
 def single_line(value: str) -> str:
     """Names, titles and addresses are one line: a line break would forge a line of the report
     body ("Threat type: …") or start a new mail header. Stripped of surrounding spaces."""
-    if any(ord(char) < 32 or char in "\x7f\x85\u2028\u2029" for char in value):
+    if _LINE_BREAKING.search(value):
         raise ValueError("must be a single line without control characters")
     return value.strip()
 

@@ -25,6 +25,9 @@ class Submission:
     references: tuple[str, ...] = ()
     # Chosen by the reporter (the form's language); detection is used when empty.
     language: str = ""
+    # What to detect the language from when it is not chosen, if not the subject and body: the
+    # API appends labelled facts in English, which would pull a short report towards English.
+    language_sample: str = ""
     attachments: tuple[AttachmentData, ...] = ()
     # Channel-specific facts kept on the item's classification and copied to the case:
     # category, permalink, reported user, DSA notice fields, ReportIncident payload, …

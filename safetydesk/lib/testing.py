@@ -1,14 +1,26 @@
-"""Shared test personas (STYLE: built once per class in setUpTestData).
+"""Shared test personas (STYLE: built once per class in setUpTestData), and real servers on
+127.0.0.1 for tests: a free port, an SMTP server (aiosmtpd) that Django's mail can be sent to.
 
 Usage:
     class QueueTests(PersonaTestCase):
         def test_it_lists_open_cases(self): self.client.force_login(self.specialist) ...
+
+    with smtp_sink() as sink:
+        ...  # send mail
+        [message] = sink.to("reader@example.net")
 """
 
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email import message_from_bytes
+from email.message import Message
 from typing import Any
 
+from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Group
-from django.test import Client, TestCase
+from django.test import Client, TestCase, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -77,3 +89,67 @@ class PersonaTestCase(Personas, TestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.make_personas()
+
+
+# --- Servers on 127.0.0.1 -----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def smtp_mailers(port: int, timeout: float = 5) -> dict[str, Any]:
+    """settings.MAILERS that send Django's mail over SMTP to 127.0.0.1:port."""
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": timeout},
+        }
+    }
+
+
+@contextmanager
+def smtp_server(handler: Any) -> Iterator[int]:
+    """An SMTP server (aiosmtpd) on 127.0.0.1, in its own thread, answered by `handler` (an
+    aiosmtpd handler: handle_DATA and so on); yields its port."""
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller.port
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def mail_to_smtp_server(handler: Any) -> Iterator[int]:
+    """smtp_server(handler), with Django's mail (settings.MAILERS) sent to it; yields its port."""
+    with smtp_server(handler) as port, override_settings(MAILERS=smtp_mailers(port)):
+        yield port
+
+
+class SmtpSink:
+    """Keeps every message it is given (aiosmtpd handler)."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], Message]] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[Message]:
+        with self.lock:
+            return [m for rcpts, m in self.messages if address in rcpts]
+
+
+@contextmanager
+def smtp_sink() -> Iterator[SmtpSink]:
+    """Django's mail sent over SMTP to a sink that keeps it."""
+    sink = SmtpSink()
+    with mail_to_smtp_server(sink):
+        yield sink

@@ -45,6 +45,10 @@ TEMPLATES: dict[str, TemplateKind] = {
         TemplateKind("defer_global", _("Deferred: stewards or global venues")),
         TemplateKind("defer_u4c", _("Deferred: the U4C")),
         TemplateKind("defer_event", _("Deferred: event organisers")),
+        # To legal counsel, not a party (emergency.actions.do_remind_legal_of_disclosure).
+        TemplateKind(
+            "disclosure_legal_review", _("Staff: a disclosure to law enforcement awaits Legal"), automatic=True
+        ),
     )
 }
 

@@ -15,12 +15,13 @@ import imaplib
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+
+from safetydesk.lib.testing import free_port
 
 DOVECOT = Path("/usr/sbin/dovecot")
 
@@ -66,12 +67,6 @@ protocol imap {{
   mail_max_userip_connections = 100
 }}
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _user_or(name: str, fallback: str) -> str:

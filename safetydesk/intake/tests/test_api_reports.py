@@ -1,11 +1,17 @@
-"""POST /api/v1/reports: a report from anyone becomes a case, triaged like every other channel."""
+"""POST /api/v1/reports: a report from anyone becomes a case, triaged like every other channel.
 
+An ordinary report is answered `received` and processed afterwards by intake.triage (which
+`send` runs at once); a threat is processed before the answer."""
+
+import datetime as dt
 import json
 from typing import Any
 
 from safetydesk.api.tests.base import ApiTestCase
+from safetydesk.audit.models import AuditEvent, AuditEventType
 from safetydesk.cases.models import Case, PartyRole
 from safetydesk.intake.models import IntakeItem, IntakeStatus
+from safetydesk.intake.triage import triage_pending
 
 URL = "/api/v1/reports"
 REPORT = {
@@ -20,7 +26,36 @@ REPORT = {
 
 class ReportApiTests(ApiTestCase):
     def send(self, body: dict[str, Any], **extra: Any) -> Any:
-        return self.client.post(URL, json.dumps(body), content_type="application/json", **extra)
+        response = self.client.post(URL, json.dumps(body), content_type="application/json", **extra)
+        triage_pending(grace=dt.timedelta(0))
+        return response
+
+    def test_it_answers_an_ordinary_report_before_processing_it(self) -> None:
+        response = self.client.post(URL, json.dumps(REPORT), content_type="application/json")
+
+        assert response.status_code == 201, response.content
+        item = IntakeItem.objects.get()
+        assert response.json() == {
+            "intake_item": item.pk,
+            "reference": None,
+            "status": "received",
+            "kind": None,
+            "priority": None,
+            "language": None,  # detected when it is processed
+        }
+        assert item.status == IntakeStatus.RECEIVED
+        assert not Case.objects.exists()
+        assert not AuditEvent.objects.filter(subject_type="intake.intakeitem").exists()
+
+        assert triage_pending(grace=dt.timedelta(0)) == 1
+        item.refresh_from_db()
+        assert (item.status, item.language, item.case.kind) == (IntakeStatus.ACCEPTED, "en", "general")
+        received, accepted = AuditEvent.objects.filter(subject_type="intake.intakeitem").order_by("seq")
+        assert (received.event_type, accepted.event_type) == (
+            AuditEventType.INTAKE_RECEIVED,
+            AuditEventType.INTAKE_ACCEPTED,
+        )
+        assert received.data["received_at"] == item.received_at.isoformat()
 
     def test_it_opens_a_case_for_a_report(self) -> None:
         response = self.send(REPORT)
@@ -28,14 +63,7 @@ class ReportApiTests(ApiTestCase):
         assert response.status_code == 201, response.content
         item = IntakeItem.objects.get()
         case = Case.objects.get()
-        assert response.json() == {
-            "intake_item": item.pk,
-            "reference": case.reference,
-            "status": "accepted",
-            "kind": "general",
-            "priority": "P2",
-            "language": "en",
-        }
+        assert response.json()["intake_item"] == item.pk
         assert (item.channel, item.status, item.case) == ("api", IntakeStatus.ACCEPTED, case)
         assert (case.kind, case.intake_channel, case.language) == ("general", "api", "en")
 
@@ -110,3 +138,14 @@ class ReportApiTests(ApiTestCase):
 
         assert response.status_code == 201
         assert Case.objects.count() == 1
+
+    def test_it_processes_a_threat_before_answering(self) -> None:
+        response = self.client.post(
+            URL,
+            json.dumps({"what_happened": "He wrote that he will shoot up the school tomorrow morning."}),
+            content_type="application/json",
+        )
+
+        case = Case.objects.get()
+        assert response.json()["reference"] == case.reference
+        assert (response.json()["status"], case.kind, case.priority) == ("accepted", "emergency", "P0")

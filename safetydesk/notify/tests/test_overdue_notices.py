@@ -17,6 +17,11 @@ from safetydesk.notify.tasks import CLAIM_FOR, send_notice
 JOB = "safetydesk.notify.jobs.send_overdue_notices"
 
 
+def to_reporter() -> list[mail.EmailMessage]:
+    # The other periodic jobs run too and may mail staff (on call: a gap in the empty rota).
+    return [message for message in mail.outbox if message.to == ["r@example.org"]]
+
+
 class OverdueNoticeTests(PersonaTestCase):
     def lost_notice(self) -> Notice:
         case = do_create_case(acting_user=self.specialist, title="Report")
@@ -30,12 +35,12 @@ class OverdueNoticeTests(PersonaTestCase):
         with time_machine.travel(timezone.now(), tick=False) as clock:
             notice = self.lost_notice()
             assert JOB in periodic.run_due_jobs()
-            assert mail.outbox == []  # not overdue yet: its own task may still come
+            assert to_reporter() == []  # not overdue yet: its own task may still come
             clock.shift(dt.timedelta(minutes=3))
             assert JOB in periodic.run_due_jobs()
         notice.refresh_from_db()
         assert notice.status == NoticeStatus.SENT
-        assert len(mail.outbox) == 1
+        assert len(to_reporter()) == 1
 
     def test_a_notice_another_worker_holds_is_not_sent_twice(self) -> None:
         notice = self.lost_notice()

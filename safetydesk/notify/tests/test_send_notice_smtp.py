@@ -2,20 +2,16 @@
 retried with backoff until it goes through; a refusal is final; the attempts are capped."""
 
 import datetime as dt
-import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
 from email import message_from_bytes
 from typing import Any
 
 import time_machine
-from aiosmtpd.controller import Controller
 from django.test import override_settings
 from django.utils import timezone
 
 from safetydesk.audit.models import AuditEvent, AuditEventType
 from safetydesk.cases.actions import do_create_case
-from safetydesk.lib.testing import PersonaTestCase
+from safetydesk.lib.testing import PersonaTestCase, free_port, mail_to_smtp_server, smtp_mailers
 from safetydesk.notify.actions import do_queue_notice
 from safetydesk.notify.models import Notice, NoticeStatus
 from safetydesk.notify.tasks import BACKOFF, MAX_ATTEMPTS, send_due_notices
@@ -42,30 +38,6 @@ class ScriptedServer:
         return "250 Message accepted"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def smtp_server(handler: ScriptedServer) -> Iterator[None]:
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    mailers = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-    try:
-        with override_settings(MAILERS=mailers):
-            yield
-    finally:
-        controller.stop()
-
-
 class SendNoticeSmtpTests(PersonaTestCase):
     def queue(self) -> Notice:
         case = do_create_case(acting_user=self.specialist, title="Report from a reader")
@@ -85,7 +57,7 @@ class SendNoticeSmtpTests(PersonaTestCase):
 
     def test_it_retries_after_try_later_and_then_delivers(self) -> None:
         server = ScriptedServer(["451 4.3.0 Mail server temporarily unavailable"])
-        with smtp_server(server), time_machine.travel(timezone.now(), tick=False) as clock:
+        with mail_to_smtp_server(server), time_machine.travel(timezone.now(), tick=False) as clock:
             notice = self.queue()
             assert (notice.status, notice.attempts) == (NoticeStatus.PENDING, 1)
             assert notice.next_attempt_at == timezone.now() + BACKOFF[0]
@@ -106,7 +78,7 @@ class SendNoticeSmtpTests(PersonaTestCase):
         assert self.failures(notice)[0]["smtp_code"] == 451
 
     def test_a_refused_recipient_fails_at_once(self) -> None:
-        with smtp_server(ScriptedServer([], refuse_recipients=True)):
+        with mail_to_smtp_server(ScriptedServer([], refuse_recipients=True)):
             notice = self.queue()
         assert (notice.status, notice.attempts) == (NoticeStatus.FAILED, 1)
         assert "550" in notice.error
@@ -115,7 +87,7 @@ class SendNoticeSmtpTests(PersonaTestCase):
 
     def test_it_gives_up_after_the_last_attempt(self) -> None:
         server = ScriptedServer(["421 4.7.0 Try again later"] * MAX_ATTEMPTS)
-        with smtp_server(server), time_machine.travel(timezone.now(), tick=False) as clock:
+        with mail_to_smtp_server(server), time_machine.travel(timezone.now(), tick=False) as clock:
             notice = self.queue()
             for wait in BACKOFF:
                 clock.shift(wait + dt.timedelta(minutes=3))
@@ -126,13 +98,7 @@ class SendNoticeSmtpTests(PersonaTestCase):
         assert [f["final"] for f in self.failures(notice)] == [False] * (MAX_ATTEMPTS - 1) + [True]
 
     def test_a_server_that_is_not_there_is_a_transient_failure(self) -> None:
-        mailers = {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
-            }
-        }
-        with override_settings(MAILERS=mailers):
+        with override_settings(MAILERS=smtp_mailers(free_port(), timeout=2)):
             notice = self.queue()
         assert (notice.status, notice.attempts) == (NoticeStatus.PENDING, 1)
         assert "ConnectionRefusedError" in notice.error
