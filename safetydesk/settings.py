@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "safetydesk.console",
     "safetydesk.intake",
     "safetydesk.notify",
+    "safetydesk.emergency",
+    "safetydesk.oncall",
     "safetydesk.api",
 ]
 
@@ -134,6 +136,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests on a file, not Django's shared-cache in-memory database: there, a thread that meets
+    # another's write lock fails at once with "database table is locked" (busy_timeout does not
+    # apply to shared-cache locks), and the suite runs the LMTP listener, the pager and the
+    # triage loop in threads of their own, as production does.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work ------------------------------------------------------------------------
@@ -203,6 +210,14 @@ INTAKE_MAX_BODY_CHARS = env_int("SAFETYDESK_MAX_BODY_CHARS", 200_000)
 # Past this many reports an hour from one sender, further ones join the sender's latest open
 # case (flag sender_flood) instead of opening new cases; threats are never folded.
 INTAKE_SENDER_LIMIT_PER_HOUR = env_int("SAFETYDESK_SENDER_LIMIT_PER_HOUR", 20)
+# [P] `safetydesk triage` (reports the API answered before processing): items younger than this
+# are left to the channel that received them, and the loop runs this much nicer than the web.
+# Not on SQLite: there its transactions hold the one write lock, and a descheduled holder would
+# make the web and the pager wait for it (benchmarks/emergency.py: page p99 58 s under load).
+INTAKE_TRIAGE_GRACE_SECONDS = float(env_str("SAFETYDESK_TRIAGE_GRACE_SECONDS", "2"))
+INTAKE_TRIAGE_NICE = env_int(
+    "SAFETYDESK_TRIAGE_NICE", 0 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 10
+)
 # Languages lingua chooses among (ISO 639-1). Fewer languages: faster and fewer confusions.
 INTAKE_DETECT_LANGUAGES = env_list(
     "SAFETYDESK_DETECT_LANGUAGES",
@@ -275,6 +290,22 @@ INTAKE_SUPPORT_RESOURCES_URL = env_str(
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SAFETYDESK_DATA_UPLOAD_MAX_BYTES", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
+# --- On call and paging ([P] defaults; DOMAIN §5.3; issue 4; oncall) ------------------------
+# Unacknowledged this long, an emergency's paging escalates to the next level of the rota.
+ONCALL_ESCALATE_AFTER_MINUTES = env_int("SAFETYDESK_ONCALL_ESCALATE_AFTER_MINUTES", 15)
+# How far ahead the rota is checked for gaps; managers are told this long before one starts.
+ONCALL_GAP_LOOKAHEAD_HOURS = env_int("SAFETYDESK_ONCALL_GAP_LOOKAHEAD_HOURS", 24)
+# Channels: email to each paged responder (MAILERS["default"]) and a JSON POST to each URL,
+# signed with HMAC-SHA256 of the body under the secret (header X-Safetydesk-Signature).
+ONCALL_PAGE_BY_EMAIL = env_bool("SAFETYDESK_ONCALL_PAGE_BY_EMAIL", default=True)
+ONCALL_WEBHOOK_URLS = env_list("SAFETYDESK_ONCALL_WEBHOOK_URLS")
+ONCALL_WEBHOOK_SECRET = env_str("SAFETYDESK_ONCALL_WEBHOOK_SECRET")
+ONCALL_WEBHOOK_TIMEOUT_SECONDS = float(env_str("SAFETYDESK_ONCALL_WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Waits after the 1st, 2nd, … failed attempt of a delivery; after the last, it has failed.
+ONCALL_RETRY_SECONDS = [int(s) for s in env_list("SAFETYDESK_ONCALL_RETRY_SECONDS", ["10", "30", "60", "120", "300"])]
+# A delivery "sending" for longer than this belongs to a worker that died: it is sent again.
+ONCALL_SENDING_TIMEOUT_SECONDS = env_int("SAFETYDESK_ONCALL_SENDING_TIMEOUT_SECONDS", 120)
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en"

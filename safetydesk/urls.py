@@ -9,5 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("intake/", include("safetydesk.intake.console_urls")),
     path("notify/", include("safetydesk.notify.urls")),
+    path("emergency/", include("safetydesk.emergency.urls")),
+    path("oncall/", include("safetydesk.oncall.urls")),
     path("", include("safetydesk.console.urls")),
 ]

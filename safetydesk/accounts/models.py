@@ -3,11 +3,15 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import OuterRef, StringAgg, Subquery, Value
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from safetydesk.accounts.roles import CASEWORK_ROLES, READ_ONLY_ROLES
+
+# Role names never contain it (accounts.roles); it joins them in role_names().
+ROLE_SEPARATOR = "\n"
 
 
 class User(AbstractUser):
@@ -32,6 +36,12 @@ class User(AbstractUser):
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True))
 
+    def prime_roles(self, names: str | None) -> None:
+        """Fill `roles` from `role_names()` read in the same query as the user: one query
+        instead of two on paths that run on every request (API tokens)."""
+        roles = frozenset(filter(None, (names or "").split(ROLE_SEPARATOR)))
+        self.__dict__["roles"] = roles if self.is_active else frozenset()
+
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
@@ -51,6 +61,17 @@ class User(AbstractUser):
 def hash_token(raw: str) -> str:
     # Tokens carry 256 bits of randomness, so a plain SHA-256 is enough (no salt or stretching).
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def role_names(user_id: OuterRef) -> Subquery:
+    """The role names of the user `user_id` refers to, joined by ROLE_SEPARATOR, as a subquery to
+    annotate a query that reads the user (then User.prime_roles)."""
+    memberships = User.groups.through.objects.filter(user_id=user_id)
+    return Subquery(
+        memberships.values("user_id")
+        .annotate(names=StringAgg("group__name", Value(ROLE_SEPARATOR)))
+        .values("names")[:1]  # type: ignore[misc]  # django-stubs does not see the annotation
+    )
 
 
 class ApiToken(models.Model):

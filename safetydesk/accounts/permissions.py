@@ -81,3 +81,60 @@ def access_case(user: Any, reference: str, *, for_update: bool = False, ip_addre
 
 def is_admin(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.ADMINISTRATOR))
+
+
+# --- On call and paging (oncall) ---------------------------------------------------------------
+# Who keeps the rota, the fallback list and the board's alerts.
+ROTA_KEEPERS = frozenset({Role.MANAGER, Role.DIRECTOR})
+# Who may be put on call (a shift or the fallback list).
+ONCALL_ELIGIBLE = frozenset({Role.ONCALL, Role.MANAGER, Role.DIRECTOR, Role.SPECIALIST})
+
+
+def can_manage_rota(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.roles & ROTA_KEEPERS)
+
+
+def can_be_on_call(user: Any) -> bool:
+    return bool(user is not None and user.is_active and user.roles & ONCALL_ELIGIBLE)
+
+
+def can_view_oncall(user: Any) -> bool:
+    """The emergency board and the rota (read): every reader of internal case files."""
+    return bool(getattr(user, "is_authenticated", False) and user.can_read_internal)
+
+
+def can_acknowledge_page(user: Any, case: Case) -> bool:
+    """Anyone who may work the emergency case may acknowledge its page (the paged responder,
+    the next level, the manager who picked it up): what matters is that someone has it."""
+    return can_work_case(user, case)
+
+
+# --- The emergency track (DOMAIN §5, §13.3) ---------------------------------------------------
+
+# Who works emergencies: the on-call responders, specialists and their managers.
+EMERGENCY_RESPONDERS = frozenset({Role.ONCALL, Role.SPECIALIST, Role.MANAGER, Role.DIRECTOR})
+# Who may disclose user data to law enforcement without the review chain (DOMAIN §5.4).
+DISCLOSERS = frozenset({Role.ONCALL, Role.MANAGER, Role.DIRECTOR, Role.LEGAL_COUNSEL})
+
+
+def can_work_emergency(user: Any, case: Case) -> bool:
+    """May record triage, location, referrals and follow-ups, and open an investigation from it."""
+    return can_work_case(user, case) and bool(user.roles & EMERGENCY_RESPONDERS)
+
+
+def can_record_disclosure(user: Any, case: Case) -> bool:
+    return can_work_case(user, case) and bool(user.roles & DISCLOSERS)
+
+
+def can_confirm_disclosure(user: Any, case: Case) -> bool:
+    """Legal's confirmation of a disclosure after the fact: legal counsel only."""
+    return can_work_case(user, case) and Role.LEGAL_COUNSEL in user.roles
+
+
+def can_record_functionary_report(user: Any, case: Case) -> bool:
+    return can_work_case(user, case)
+
+
+def can_see_emergency_counts(user: Any) -> bool:
+    """The transparency counts: aggregates without personal data, for every case-file reader."""
+    return bool(getattr(user, "is_authenticated", False) and user.can_read_internal)

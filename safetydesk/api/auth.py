@@ -9,12 +9,12 @@ accounts.permissions and the actions, exactly as in the console.
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from safetydesk.accounts.models import ApiToken, User, hash_token
+from safetydesk.accounts.models import ApiToken, User, hash_token, role_names
 from safetydesk.api.errors import RoleNotPermitted, Unauthenticated
 
 # `last_used_at` is for the token's owner ("is this token still in use?"), so minute precision
@@ -43,7 +43,12 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User:
         row = None
         if token.startswith(ApiToken.PREFIX):
-            row = ApiToken.objects.select_related("user").filter(token_hash=hash_token(token)).first()
+            row = (
+                ApiToken.objects.select_related("user")
+                .annotate(role_names=role_names(OuterRef("user_id")))
+                .filter(token_hash=hash_token(token))
+                .first()
+            )
         if row is None:
             raise Unauthenticated("This API token is not valid.", details={"reason": "invalid_token"})
         if row.revoked_at is not None:
@@ -54,6 +59,7 @@ class TokenAuth(HttpBearer):
                 "The account this token belongs to is deactivated.", details={"reason": "inactive_user"}
             )
         record_token_use(row)
+        user.prime_roles(row.role_names)
         if not user.can_read_internal:
             raise RoleNotPermitted("Your roles do not allow reading case files through the API.")
         # Code shared with the console reads request.user.

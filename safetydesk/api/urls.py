@@ -23,12 +23,20 @@ api = NinjaAPI(
         "tags": [
             {"name": "cases", "description": "The case queue, case files, and every change to a case."},
             {"name": "intake", "description": "Reports in: the public report API and ReportIncident from the wikis."},
+            {
+                "name": "emergency",
+                "description": (
+                    "Threats of harm: triage, law-enforcement referrals, disclosures and Legal's "
+                    "confirmation, investigations opened from an emergency, and the transparency counts."
+                ),
+            },
         ],
     },
 )
 register_error_handlers(api)
 api.add_router("/cases", cases_router)
 api.add_router("", intake_router)
+api.add_router("/emergency", "safetydesk.emergency.api.router")
 
 # Added last, so it only sees what no router above matched: an unknown address under /api/v1
 # answers with the API's error envelope rather than Django's HTML page.

@@ -110,7 +110,9 @@ def _event(case: Case, actor: Any, kind: str, **fields: Any) -> CaseEvent:
     return CaseEvent.objects.create(case=case, actor=actor, kind=kind, **fields)
 
 
-def _lock(case: Case, expected_version: int | None) -> Case:
+def lock_case(case: Case, expected_version: int | None) -> Case:
+    """The case, locked for this transaction; StaleCase if it changed since `expected_version`
+    (the version the person saw). Every action that changes a case starts here."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleCase(
@@ -122,6 +124,16 @@ def _lock(case: Case, expected_version: int | None) -> Case:
             details={"current_version": locked.version},
         )
     return locked
+
+
+def system_actor_label(acting_user: Any) -> str | None:
+    """None when a person acts. Otherwise Safetydesk itself acts, and this is the name the audit
+    trail gives it: `acting_user=None` is "system"; a string names the part ("oncall:paging")."""
+    if acting_user is None:
+        return "system"
+    if isinstance(acting_user, str):
+        return acting_user.strip() or "system"
+    return None
 
 
 def _require_worker(acting_user: Any, case: Case) -> None:
@@ -195,6 +207,8 @@ def do_create_case(
     for party in parties:
         _add_party(case, party)
     record_audit(event_type=AuditEventType.CASE_CREATED, actor=actor, subject=case, data={"kind": kind})
+    for effect in workflow.on_create:
+        effect(case)
     return case
 
 
@@ -213,8 +227,13 @@ def do_transition(
 ) -> Case:
     """Move the case along its workflow. Guarantees: the user's role allows it, the case was not
     changed since `expected_version`, every field the transition asks for is valid and every
-    guard passes; then state, clocks, timeline and audit change together, or nothing does."""
+    guard passes; then state, clocks, timeline and audit change together, or nothing does.
+
+    `acting_user` None (or a string naming the part of Safetydesk that acts, "oncall:paging")
+    is the system itself: it may take only the transitions declared `system=True`, and the
+    timeline shows no person."""
     data = dict(data or {})
+    system = system_actor_label(acting_user)
     workflow = workflow_for(case.kind)
     step = workflow.transition(transition)
     if step is None:
@@ -224,15 +243,21 @@ def do_transition(
             % {"transition": transition, "kind": case.kind, "known": known},
             details={"transition": transition},
         )
-    case = _lock(case, expected_version)
-    _require_worker(acting_user, case)
+    case = lock_case(case, expected_version)
+    if system is None:
+        _require_worker(acting_user, case)
     if case.state not in step.sources:
         raise TransitionNotAvailable(
             _("“%(step)s” cannot be taken from %(state)s.")
             % {"step": step.label, "state": workflow.state(case.state).label},
             details={"state": case.state, "transition": transition},
         )
-    blocked = role_block(step, acting_user)
+    if system is not None and not step.system:
+        raise RoleNotPermitted(
+            _("“%(step)s” needs a person: Safetydesk does not take it by itself.") % {"step": step.label},
+            details={"transition": transition},
+        )
+    blocked = None if system is not None else role_block(step, acting_user)
     if blocked:
         raise RoleNotPermitted(blocked, details={"transition": transition})
 
@@ -269,11 +294,11 @@ def do_transition(
     case.sla_due_at = case.next_sla_due()
     _bump(case, *dict.fromkeys(changed))
     _event(
-        case, acting_user, CaseEventKind.TRANSITION,
+        case, None if system else acting_user, CaseEventKind.TRANSITION,
         transition=step.name, from_state=from_state, to_state=step.target, data=cleaned,
     )
     record_audit(
-        event_type=AuditEventType.CASE_TRANSITIONED, actor=acting_user, subject=case,
+        event_type=AuditEventType.CASE_TRANSITIONED, actor=system or acting_user, subject=case,
         data={"transition": step.name, "from": from_state, "to": step.target},
     )
     for effect in step.on_commit:
@@ -291,7 +316,7 @@ def do_assign_case(
     expected_version: int | None = None,
 ) -> Case:
     """Set the lead and assistants; they become named members of the case."""
-    case = _lock(case, expected_version)
+    case = lock_case(case, expected_version)
     _require_worker(acting_user, case)
     assistants = [a for a in assistants if a is not None and a != lead]
     for person in [lead, *assistants]:
@@ -320,7 +345,7 @@ def do_add_case_member(*, case: Case, acting_user: Any, member: Any, expected_ve
 
     Managers, directors and the case's lead may name members; members must be case-work staff.
     Naming someone already named changes nothing (and writes nothing)."""
-    case = _lock(case, expected_version)
+    case = lock_case(case, expected_version)
     _require_worker(acting_user, case)
     if not (acting_user.roles & MEMBERSHIP_GRANTORS or case.lead_id == acting_user.pk):
         raise RoleNotPermitted(_("Only managers, directors and the case's lead may name members."))
@@ -349,7 +374,7 @@ def do_add_note(*, case: Case, acting_user: Any, body: str, expected_version: in
         raise InvalidData(_("A note cannot be empty."), details={"field": "body"})
     if len(body) > 50_000:
         raise InvalidData(_("The note is too long (50,000 characters at most)."), details={"field": "body"})
-    case = _lock(case, expected_version)
+    case = lock_case(case, expected_version)
     _require_worker(acting_user, case)
     note = Note.objects.create(case=case, author=acting_user, body=body)
     _bump(case)
@@ -361,7 +386,7 @@ def do_add_note(*, case: Case, acting_user: Any, body: str, expected_version: in
 @transaction.atomic
 def do_add_party(*, case: Case, acting_user: Any, party: PartyData) -> Party:
     check_party(party)
-    case = _lock(case, None)
+    case = lock_case(case, None)
     _require_worker(acting_user, case)
     created = _add_party(case, party)
     _bump(case)
@@ -383,7 +408,7 @@ def do_capture_evidence(
         raise InvalidData(_("Evidence needs a permalink or content."), details={"field": "permalink"})
     if permalink:
         check_permalink(permalink)
-    case = _lock(case, None)
+    case = lock_case(case, None)
     _require_worker(acting_user, case)
     evidence = Evidence.objects.create(
         case=case, kind=kind, permalink=permalink, content=content, description=description[:300],
@@ -408,4 +433,5 @@ __all__ = [
     "do_capture_evidence",
     "do_create_case",
     "do_transition",
+    "system_actor_label",
 ]

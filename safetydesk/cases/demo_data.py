@@ -19,6 +19,14 @@ from dataclasses import dataclass, field
 from safetydesk.accounts.roles import Role
 from safetydesk.cases.models import CaseKind, Confidentiality, EvidenceKind, Priority
 from safetydesk.cases.routing import ReplyTemplate, Venue
+from safetydesk.emergency.models import (
+    DisclosureException,
+    FunctionaryRole,
+    ReferralMethod,
+    ThreatTarget,
+    ThreatType,
+)
+from safetydesk.emergency.workflows import AdminHandoff
 
 # Shared by every demo login and printed by the command. The demo refuses to run in production,
 # so this never protects a real account.
@@ -253,6 +261,34 @@ def reopened(weight: int, reason: str, why: str) -> Outcome:
 
 
 @dataclass(frozen=True)
+class Threat:
+    """What the triage of a demo emergency records (emergency.actions.TriageData), and why each
+    decision could be reached on it. Templates, like the variant's texts."""
+
+    text: str
+    threat_type: str
+    target: str
+    target_detail: str
+    time: str
+    place: str
+    means: str
+    capability: str
+    credible: str
+    not_credible: str
+    insufficient: str
+
+
+@dataclass(frozen=True)
+class FunctionaryDisclosure:
+    """What a functionary's report to check-disclosure@ says (emergency.actions.FunctionaryReportData)."""
+
+    role: str
+    disclosed_to: str
+    exception: str
+    data_disclosed: str
+
+
+@dataclass(frozen=True)
 class Variant:
     title: str
     summary: str
@@ -260,6 +296,10 @@ class Variant:
     reason: str = ""
     # Who sent a legal request, when that depends on the variant (else one of AGENCIES).
     requester: str = ""
+    # Emergency stories: the threat as triaged.
+    threat: Threat | None = None
+    # Functionary disclosure reports: what the report says.
+    disclosure: FunctionaryDisclosure | None = None
 
 
 @dataclass(frozen=True)
@@ -306,6 +346,110 @@ OVERSIGHT_URL = "https://meta.wikimedia.org/wiki/Oversight_policy"
 DIFF_EVIDENCE = EvidenceSpec(
     EvidenceKind.DIFF, "diff", "The edit reported", "Edit summary and added text as shown in the diff."
 )
+
+# --- The emergency track and the rota ------------------------------------------------------
+
+# Where each demo emergency gets to, in the order they are made (so even a small demo has a live
+# page on the board), then drawn from EMERGENCY_LATER:
+#   received: paged, nobody has acknowledged yet (opened minutes ago: the board's live clocks)
+#   triaged: credible and imminent, the location not traced yet
+#   awaiting: insufficient information, the reporter was asked for more
+#   acknowledged: traced, referred to law enforcement, and they acknowledged it
+#   monitored: not credible, closed as monitored, clean-up handed to the wiki's admins
+#   disclosed: referred, and user data disclosed voluntarily; Legal has not confirmed it yet
+#   closed: referred, acknowledged, followed up, disclosure confirmed by Legal, closed
+EMERGENCY_SCENES = ("received", "triaged", "acknowledged", "monitored", "disclosed", "received", "awaiting", "received")
+EMERGENCY_LATER = {"closed": 3, "monitored": 3, "triaged": 1}
+# How long ago emergencies in each scene were opened (days).
+EMERGENCY_AGE_DAYS: dict[str, tuple[float, float]] = {
+    "received": (0.003, 0.03),
+    "triaged": (0.05, 0.5),
+    "awaiting": (0.2, 2.0),
+    "acknowledged": (0.1, 1.5),
+    "disclosed": (0.05, 0.6),
+    "monitored": (1.0, 60.0),
+    "closed": (2.0, 90.0),
+}
+
+# The countries of CITIES (ISO 3166-1 alpha-2), for location estimates and referrals.
+COUNTRY_OF_CITY = {
+    "Manchester": "GB", "Nairobi": "KE", "Toronto": "CA", "Cardiff": "GB", "Leipzig": "DE", "Graz": "AT",
+    "Bremen": "DE", "Valparaíso": "CL", "Sevilla": "ES", "Bogotá": "CO", "Lyon": "FR", "Dakar": "SN",
+    "Liège": "BE", "Sendai": "JP", "Fukuoka": "JP", "Amman": "JO", "Tunis": "TN", "Porto": "PT", "Recife": "BR",
+    "Kazan": "RU", "Yerevan": "AM", "Bologna": "IT", "Torino": "IT", "Taichung": "TW", "Kaohsiung": "TW",
+}
+
+
+@dataclass(frozen=True)
+class EmergencyTexts:
+    """What responders write along the emergency track (templates; `agency` is the referral's)."""
+
+    agency: str
+    location_source: str
+    referral_note: str
+    acknowledged_by: str
+    acknowledgement: str
+    follow_up: str
+    disclosure_detail: str
+    closure: str
+    information_requested: str
+    monitored: str
+    handoff: str
+    handoff_note: str
+
+
+EMERGENCY_TEXTS = {
+    "self_harm": EmergencyTexts(
+        agency="Emergency services in {city}",
+        location_source="IP address of the edit (checkuser under the emergency exception), matching the city "
+                        "on the user page.",
+        referral_note="Asked for a welfare check; gave the message, its time and the likely area.",
+        acknowledged_by="Duty officer, emergency call centre",
+        acknowledgement="A patrol is on its way for a welfare check; they will call back after the visit.",
+        follow_up="Police visited: the editor is safe, with family, and was given the number of a crisis line.",
+        disclosure_detail="IP address and user agent of the edit, for the welfare check.",
+        closure="Welfare check by emergency services; the editor is safe. The message was oversighted at their "
+                "request and crisis line resources sent.",
+        information_requested="Asked {reporter} whether they know {subject} off-wiki and have seen other "
+                              "messages since.",
+        monitored="Not credible on triage; the user page stays on the responders' watchlist for a week.",
+        handoff=AdminHandoff.OVERSIGHT,
+        handoff_note="Oversighters asked to suppress the message, at the editor's request.",
+    ),
+    "threat_violence": EmergencyTexts(
+        agency="Police in {city}",
+        location_source="IP address of the edit (checkuser under the emergency exception) and the account's "
+                        "own statements about where it lives.",
+        referral_note="Sent the threat, the edit time, and the IP address and user agent behind it.",
+        acknowledged_by="Duty sergeant, {city} police control room",
+        acknowledgement="Logged as a threat to life; officers assigned and the target will be contacted today.",
+        follow_up="Police spoke to the account holder and issued a formal warning; no further contact since.",
+        disclosure_detail="IP address and user agent of the edit with the threat.",
+        closure="Referred to law enforcement under the threats of harm protocol; police confirmed they followed "
+                "up. The account was locked by stewards; no office action needed.",
+        information_requested="Asked {reporter} for links to any other messages and whether the account "
+                              "contacted them off-wiki.",
+        monitored="Not credible on triage; local admins watch the page and report any repeat to emergency@.",
+        handoff=AdminHandoff.LOCAL_ADMINS,
+        handoff_note="{wiki} admins asked privately to revision-delete the edit and watch the account.",
+    ),
+}
+REFERRAL_METHODS = (ReferralMethod.PHONE, ReferralMethod.PHONE, ReferralMethod.PORTAL, ReferralMethod.EMAIL)
+
+# Functionary disclosure reports: the first one the demo makes came in late (DOMAIN §13.3).
+ON_TIME_REASON = "Disclosure within the access policy's exceptions and reported in time; logged."
+LATE_REASON = (
+    "The exception applies, but the report came {late_days} days after the disclosure, past the 10 days "
+    "the policy allows; the functionary was reminded of the deadline."
+)
+
+# The on-call rota: twelve-hour shifts from 06:00 and 18:00 UTC, the responders taking turns as
+# primary and secondary (escalation), and the manager on the fallback list. (username, time zone)
+ROTA_RESPONDERS = (("samira", "Africa/Tunis"), ("pavel", "Asia/Yerevan"))
+ROTA_KEEPER = "mireille"
+ROTA_SHIFT_HOURS = 12
+ROTA_DAYS = 7
+
 
 STORIES: tuple[Story, ...] = (
     Story(
@@ -699,6 +843,8 @@ STORIES: tuple[Story, ...] = (
         projects=("meta",),
     ),
     # --- Emergency (threats of harm protocol, DOMAIN §5) ---
+    # Emergencies walk their own track (emergency/workflows.py): the `demo` command takes each one
+    # to the next of EMERGENCY_SCENES through the emergency actions, so their outcomes are unused.
     Story(
         "self_harm", CaseKind.EMERGENCY, 4,
         variants=(
@@ -706,25 +852,39 @@ STORIES: tuple[Story, ...] = (
                 "Editor posted a goodbye message suggesting self-harm on {wiki}",
                 "{subject} posted a message on their user page on {wiki_name} saying goodbye and that they "
                 "would not be around much longer. Reported by {reporter} through Special:EmailUser/Emergency.",
+                threat=Threat(
+                    "Goodbye everyone. I won't be around much longer. Thank you for the years of editing together.",
+                    ThreatType.SELF_HARM, ThreatTarget.SELF,
+                    "{subject}, who wrote the message", "“Not around much longer”: soon, no date given",
+                    "Not stated; the edit's IP address points to {city}", "Not stated",
+                    "Earlier posts mention a recent loss and weeks without sleep",
+                    "A farewell with no way back named, right after posts about a loss: treated as imminent.",
+                    "The editor explained within the hour that they are retiring from editing, not in danger, "
+                    "and confirmed it by email.",
+                    "An ambiguous farewell with no time or means and no earlier worrying posts.",
+                ),
             ),
             Variant(
                 "Self-harm statement in a {wiki} deletion discussion",
                 "During a deletion discussion on {wiki_name}, {subject} wrote that they intend to hurt "
                 "themselves tonight.",
+                threat=Threat(
+                    "If this gets deleted I'm done. I will hurt myself tonight and nobody here will care.",
+                    ThreatType.SELF_HARM, ThreatTarget.SELF,
+                    "{subject}, who wrote the message", "Tonight", "Not stated; the user page says {city}",
+                    "Not stated", "Says they are alone this week",
+                    "Explicit intent and a time (“tonight”): treated as credible and imminent.",
+                    "Written in anger and retracted ten minutes later; a friend of the editor confirmed they "
+                    "are safe and with family.",
+                    "Deleted by its author before anyone could ask; no time or place, no history.",
+                ),
             ),
         ),
-        outcomes=(
-            closed_no_action(
-                4, "Welfare check referred to local emergency services through the protocol; the editor has "
-                   "since confirmed they are safe. The message was oversighted at their request.",
-            ),
-            investigated(2),
-        ),
+        outcomes=(),
         triage_note="Credible self-harm statement: on-call takes it now.",
         notes=(
-            "Paged on-call; checkuser data requested from stewards under the emergency exception.",
-            "Referral sent to emergency services for the editor's likely location.",
-            "Follow-up email to the editor with crisis line resources in their language.",
+            "Message oversighted at the editor's request; the reporter was thanked and told we are on it.",
+            "Crisis line resources sent to the editor in their language.",
         ),
         evidence=(EvidenceSpec(EvidenceKind.REVISION, "revision", "User page with the message"),),
         priorities={Priority.P0: 1},
@@ -739,28 +899,52 @@ STORIES: tuple[Story, ...] = (
                 "Threat of violence against an editor posted on {wiki}",
                 "{subject} wrote on {reporter}'s talk page that they know where {reporter} lives and will "
                 "“pay a visit”, naming the neighbourhood.",
+                threat=Threat(
+                    "I know where you live in {city}. I'll pay you a visit and we'll see how brave you are then.",
+                    ThreatType.PHYSICAL_PERSON, ThreatTarget.NAMED_PERSON,
+                    "{reporter}, an editor on {wiki_name}", "Not given",
+                    "{reporter}'s neighbourhood in {city}, named in the message", "Not given",
+                    "The neighbourhood named is right; the account followed {reporter} across {n} articles",
+                    "Names the neighbourhood correctly and follows weeks of hounding: credible, acted on now.",
+                    "A stock insult the account has posted on {n} talk pages; it names no real place.",
+                    "No place or time; the account is new and has no other edits.",
+                ),
             ),
             Variant(
                 "Threat against a school in an edit to {wiki}",
                 "An IP edit to the article on a school in {city} announces an attack “on Monday”.",
+                threat=Threat(
+                    "Monday the whole school will learn. Bring everyone, it will be the last assembly.",
+                    ThreatType.PUBLIC_HARM, ThreatTarget.PLACE,
+                    "A school in {city} and the people in it", "“On Monday”",
+                    "The school the article is about, in {city}", "Not named",
+                    "The same IP range vandalised the article twice this month",
+                    "A named place and day: treated as credible and imminent whatever the means.",
+                    "Lyrics from a song quoted in an edit war over the article; the same text appears "
+                    "in its history for years.",
+                    "An IP edit with no place but the article's subject; asked the reporter what else they saw.",
+                ),
             ),
             Variant(
                 "Threat against a Wikimedia office in a vandal edit",
                 "A vandal edit on {wiki_name} threatens staff at a Wikimedia office.",
+                threat=Threat(
+                    "The staff at the Wikimedia office will regret deleting my article. I'll come with "
+                    "something they won't forget.",
+                    ThreatType.PHYSICAL_PERSON, ThreatTarget.GROUP,
+                    "Staff at a Wikimedia office", "Not given", "A Wikimedia office", "“Something they won't forget”",
+                    "None shown; the account was blocked yesterday for spamming",
+                    "Names the office and a grievance; building security and police informed.",
+                    "Bluster from a blocked spammer with no means or date; the account is globally locked.",
+                    "No date or means; the account's owner is unknown.",
+                ),
             ),
         ),
-        outcomes=(
-            closed_no_action(
-                4, "Referred to law enforcement under the threats of harm protocol; police confirmed they "
-                   "followed up. The account was locked by stewards; no office action needed.",
-            ),
-            investigated(2),
-        ),
+        outcomes=(),
         triage_note="Specific threat with a place: law-enforcement referral now.",
         notes=(
-            "Paged on-call; law enforcement contacted through the protocol.",
             "Edit suppressed; IP and user agent kept for the referral only.",
-            "Police acknowledged receipt and asked for the edit timestamps.",
+            "Reporter thanked and told that the police may contact them.",
         ),
         evidence=(EvidenceSpec(EvidenceKind.DIFF, "diff", "Edit with the threat (suppressed)"),),
         priorities={Priority.P0: 1},
@@ -1042,19 +1226,28 @@ STORIES: tuple[Story, ...] = (
             Variant(
                 "Checkuser disclosure to a university's IT office about {subject}",
                 "A checkuser on {wiki_name} reports disclosing the IP range used by {subject} to a university's "
-                "IT office to stop ongoing abuse (exception: protection of the projects).",
+                "IT office to stop ongoing abuse (exception: abuse complaint to a service provider).",
+                ON_TIME_REASON,
+                disclosure=FunctionaryDisclosure(
+                    FunctionaryRole.CHECKUSER, "The IT security office of a university in {city}",
+                    DisclosureException.ISP,
+                    "The IP range {ip} used by {subject}, with the times of {n} abusive edits.",
+                ),
             ),
             Variant(
                 "Oversighter disclosure to police after a threat on {wiki}",
                 "An oversighter reports disclosing the IP address behind a threat on {wiki_name} to the police "
                 "(exception: imminent threat to life).",
+                ON_TIME_REASON,
+                disclosure=FunctionaryDisclosure(
+                    FunctionaryRole.OVERSIGHTER, "Police in {city}", DisclosureException.THREAT,
+                    "The IP address and time of the suppressed edit with the threat, and the account name.",
+                ),
             ),
         ),
-        outcomes=(
-            closed_no_action(2, "Disclosure within the policy exceptions and reported in time; logged.", after=TRIAGE),
-        ),
+        outcomes=(closed_no_action(2, "{reason}", after=TRIAGE),),
         triage_note="Functionary disclosure report: checked against the access policy's exceptions.",
-        notes=("Reported within the 10 days the policy allows.",),
+        notes=("Checked against the access policy: the exception relied on applies.",),
         evidence=(),
         priorities={Priority.P3: 1},
         confidentiality={Confidentiality.LEGAL_PRIVILEGED: 1},

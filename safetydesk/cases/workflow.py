@@ -78,6 +78,10 @@ class Transition:
     sensitive: bool = False
     # Stops the acknowledgement clock.
     acknowledges: bool = False
+    # Safetydesk itself may take it: do_transition with acting_user None, or a string naming the
+    # part that acts ("oncall:paging" sends the page of an emergency). People may take it too
+    # only if `roles` names theirs; with no roles, nobody takes it by hand.
+    system: bool = False
     # Runs after commit with the case id and cleaned data (emails, tasks): ids only.
     on_commit: tuple[Callable[[int, dict[str, Any]], None], ...] = ()
     # Button style in the console: "primary" for the usual next step, "danger" for closures.
@@ -90,6 +94,10 @@ class Workflow:
     initial: str
     states: tuple[State, ...]
     transitions: tuple[Transition, ...]
+    # Run inside do_create_case's transaction with the new case: rows that must exist whenever
+    # the case does (an emergency's page) are written here, never after commit, so a crash
+    # cannot leave the case without them. Effects outside the database go on_commit from here.
+    on_create: tuple[Callable[["Case"], None], ...] = ()
     _by_name: dict[str, Transition] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -149,6 +157,8 @@ class Option:
 
 
 def role_block(transition: Transition, user: "User") -> str | None:
+    if not transition.roles:
+        return _("Safetydesk takes this step by itself; nobody takes it by hand.")
     if not user.has_role(*transition.roles):
         from safetydesk.accounts.roles import Role
 

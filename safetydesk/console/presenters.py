@@ -1,7 +1,7 @@
 """Turn cases and timeline rows into what the case page shows. Display only: no rules."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +98,45 @@ def _data(event: CaseEvent) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+# --- Timeline rows written by other apps -----------------------------------------------------
+#
+# CaseEvent.kind values outside CaseEventKind ("emergency", "paging" …) are written by the apps
+# that own them, and only they know what their `data` means. An app says how its rows read by
+# registering a describer for its kind, from its AppConfig.ready():
+#
+#     register_timeline_kind("paging", describe_paging, people=lambda data: data.get("recipients", []))
+#
+# The describer gets the event, its data (a dict) and `name(pk)`, which names the people that
+# `people(data)` listed (read with the timeline's one query for names), and returns the entry.
+# Describers only read `data`: a row's data holds ids and choices, never what someone wrote.
+# A kind nobody registered reads as its raw name.
+
+Namer = Callable[[Any], str]
+Describer = Callable[[CaseEvent, dict[str, Any], Namer], "TimelineEntry"]
+
+
+@dataclass(frozen=True)
+class TimelineKind:
+    describe: Describer
+    people: Callable[[dict[str, Any]], Iterable[Any]]
+
+
+TIMELINE_KINDS: dict[str, TimelineKind] = {}
+
+
+def _nobody(data: dict[str, Any]) -> Iterable[Any]:
+    return ()
+
+
+def register_timeline_kind(
+    kind: str, describe: Describer, *, people: Callable[[dict[str, Any]], Iterable[Any]] | None = None
+) -> None:
+    """Say how timeline rows of `kind` read (registering a kind again replaces its describer)."""
+    if kind in CaseEventKind.values:
+        raise ValueError(f"{kind!r} is one of the case's own event kinds; the console describes those itself.")
+    TIMELINE_KINDS[kind] = TimelineKind(describe, people or _nobody)
+
+
 def timeline(case: Case, events: Iterable[CaseEvent]) -> list[TimelineEntry]:
     """The case's timeline, newest first, in words. One extra query names assigned people."""
     events = list(events)
@@ -109,6 +148,8 @@ def timeline(case: Case, events: Iterable[CaseEvent]) -> list[TimelineEntry]:
             assigned_ids.extend(_data(event).get("assistants") or [])
         elif event.kind == CaseEventKind.MEMBER:
             assigned_ids.append(_data(event).get("member"))
+        elif event.kind in TIMELINE_KINDS:
+            assigned_ids.extend(TIMELINE_KINDS[event.kind].people(_data(event)) or ())
     names = _people(assigned_ids)
 
     def name(pk: Any) -> str:
@@ -172,6 +213,8 @@ def timeline(case: Case, events: Iterable[CaseEvent]) -> list[TimelineEntry]:
         elif kind == CaseEventKind.PARTY:
             role = str(dict(PartyRole.choices).get(data.get("role", ""), data.get("role", "")))
             entries.append(TimelineEntry(event, title=_("Party added"), details=[Detail(_("Role"), role)]))
+        elif kind in TIMELINE_KINDS:
+            entries.append(TIMELINE_KINDS[kind].describe(event, data, name))
         else:
             entries.append(TimelineEntry(event, title=str(event.get_kind_display())))
     return entries

@@ -9,8 +9,8 @@ from safetydesk.api.tests.base import ApiTestCase
 from safetydesk.cases.actions import do_assign_case
 from safetydesk.cases.models import Confidentiality, Priority
 
-# The token with its user, the user's roles, one page of cases with their leads.
-QUERIES = 3
+# The token with its user and the user's roles, one page of cases with their leads.
+QUERIES = 2
 
 
 class ListCasesQueryCountTests(ApiTestCase):

@@ -14,9 +14,22 @@ PATHS = {
     "/api/v1/cases/{reference}/evidence": {"post"},
     "/api/v1/reports": {"post"},
     "/api/v1/reportincident": {"post"},
+    "/api/v1/emergency/counts": {"get"},
+    "/api/v1/emergency/cases/{reference}": {"get"},
+    "/api/v1/emergency/cases/{reference}/triage": {"post"},
+    "/api/v1/emergency/cases/{reference}/referrals": {"post"},
+    "/api/v1/emergency/cases/{reference}/disclosures": {"post"},
+    "/api/v1/emergency/cases/{reference}/disclosures/{disclosure_id}/confirm": {"post"},
+    "/api/v1/emergency/cases/{reference}/investigations": {"post"},
 }
 # Intake: /reports is public (a staff token is optional), /reportincident takes a wiki's token.
 SECURITY = {"/api/v1/reports": [{}, {"TokenAuth": []}], "/api/v1/reportincident": [{"WikiTokenAuth": []}]}
+
+
+def tag_of(path: str) -> str:
+    if path in SECURITY:
+        return "intake"
+    return "emergency" if path.startswith("/api/v1/emergency/") else "cases"
 
 
 class OpenAPITests(SimpleTestCase):
@@ -42,11 +55,12 @@ class OpenAPITests(SimpleTestCase):
     def test_it_gives_each_operation_a_tag_summary_id_and_error_responses(self) -> None:
         schema = self.schema()
 
-        assert {t["name"] for t in schema["tags"]} == {"cases", "intake"}
+        assert {t["name"] for t in schema["tags"]} == {"cases", "intake", "emergency"}
+        assert all(t["description"] for t in schema["tags"])
         error_ref = "#/components/schemas/ErrorOut"
         for path, ops in schema["paths"].items():
             for op in ops.values():
-                assert op["tags"] == (["intake"] if path in SECURITY else ["cases"])
+                assert op["tags"] == [tag_of(path)]
                 assert op["summary"]
                 assert op["operationId"]
                 # A wiki token has no roles, so ReportIncident cannot answer 403.

@@ -1,12 +1,15 @@
 """`safetydesk demo`: demo staff and realistic cases, made through the real actions."""
 
+import datetime as dt
 import re
 from io import StringIO
 
 from django.contrib.auth import authenticate
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase, override_settings
+from django.utils import timezone
 
 from safetydesk.accounts.models import User
 from safetydesk.accounts.roles import Role
@@ -23,6 +26,9 @@ from safetydesk.cases.models import (
     Evidence,
 )
 from safetydesk.cases.workflows import CLOSED_STATES
+from safetydesk.emergency.models import Disclosure, FunctionaryDisclosureReport, TriageRecord
+from safetydesk.oncall.models import Level, Shift
+from safetydesk.oncall.rota import current_responder, gaps, next_responder
 
 
 def run_demo(**options: object) -> str:
@@ -156,3 +162,57 @@ class DemoCommandTests(TestCase):
     def test_it_refuses_a_weak_password(self) -> None:
         with self.assertRaisesMessage(CommandError, "too weak"):
             run_demo(cases=1, seed=1, password="short")
+
+
+class DemoEmergencyTests(TestCase):
+    def test_it_walks_emergencies_along_their_own_track(self) -> None:
+        # The pages leave after commit, as the task worker would send them.
+        with self.captureOnCommitCallbacks(execute=True):
+            output = run_demo(cases=80, seed=2)
+
+        emergencies = Case.objects.filter(kind=CaseKind.EMERGENCY)
+        states = set(emergencies.values_list("state", flat=True))
+        assert {"PAGED", "TRIAGED", "LE_ACKNOWLEDGED", "CLOSED_MONITORED", "LE_REFERRED"} <= states, states
+        # Just received: paged, nobody has acknowledged; every other one was acknowledged and triaged.
+        for case in emergencies:
+            if case.state == "PAGED":
+                assert case.paging.acknowledged_at is None, case.reference
+                assert not TriageRecord.objects.filter(case=case).exists()
+            else:
+                assert case.paging.acknowledged_at is not None, case.reference
+                assert TriageRecord.objects.filter(case=case).exists(), case.reference
+        assert mail.outbox, "the pages went out"
+        acknowledged = emergencies.get(state="LE_ACKNOWLEDGED")
+        assert acknowledged.emergency_referrals.filter(acknowledged_at__isnull=False).exists()
+        monitored = emergencies.filter(state="CLOSED_MONITORED").first()
+        assert monitored is not None
+        assert monitored.emergency_triage.decision == "not_credible"
+        (waiting,) = Disclosure.objects.filter(legal_confirmed_at__isnull=True)
+        assert waiting.kind == "voluntary_disclosure"
+        assert waiting.case.state == "LE_REFERRED"
+        assert FunctionaryDisclosureReport.objects.filter(late=True).count() == 1
+        assert verify_chain() is None
+        assert "emergency board:" in output
+
+    def test_it_puts_the_on_call_responders_on_the_rota_now_and_next(self) -> None:
+        output = run_demo(cases=0, seed=1)
+
+        now = timezone.now()
+        responders = {spec.username for spec in STAFF if spec.role == Role.ONCALL}
+        for level in Level:
+            person = current_responder(level, now)
+            assert person is not None
+            assert person.username in responders
+            following = next_responder(level, now)
+            assert following is not None
+            assert following[0].username in responders
+            assert following[0] != person
+            assert gaps(level, now, now + dt.timedelta(days=6)) == []
+        assert current_responder(Level.PRIMARY, now) != current_responder(Level.SECONDARY, now)
+        assert AuditEvent.objects.filter(event_type=AuditEventType.ONCALL_SHIFT_ADDED).exists()
+        assert "on call:" in output
+
+        # A second run leaves the rota as it is.
+        shifts = Shift.objects.count()
+        run_demo(cases=0, seed=2)
+        assert Shift.objects.count() == shifts

@@ -1,4 +1,5 @@
-"""`safetydesk serve` runs gunicorn and a task worker as one command, and stops both cleanly.
+"""`safetydesk serve` runs gunicorn, a task worker and a triage loop as one command, and stops
+them all cleanly.
 
 These start the real command as the operator would, against a fresh SQLite database in a
 temporary var/ directory, and look at the real processes and the real task table."""
@@ -7,7 +8,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +23,8 @@ from pathlib import Path
 from django.tasks import task
 from django.test import SimpleTestCase
 
+from safetydesk.lib.testing import free_port
+
 ROOT = Path(__file__).resolve().parents[3]
 DEADLINE = 30.0
 
@@ -31,12 +33,6 @@ DEADLINE = 30.0
 def report_worker_pid() -> int:
     """Enqueued by the tests; its result says which process ran it."""
     return os.getpid()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def children_of(pid: int) -> dict[int, str]:
@@ -88,18 +84,26 @@ class ServeCommandTests(SimpleTestCase):
     def safetydesk(cls, *args: str) -> str:
         result = subprocess.run(  # noqa: S603
             [sys.executable, "-m", "safetydesk.cli", *args],
-            cwd=ROOT, env=cls.env, capture_output=True, text=True, timeout=120, check=False,
+            cwd=ROOT,
+            env=cls.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         assert result.returncode == 0, result.stderr
         return result.stdout
 
-    def start_serve(self, *args: str) -> tuple[subprocess.Popen[bytes], int]:
+    def start_serve(self, *args: str, **env: str) -> tuple[subprocess.Popen[bytes], int]:
         port = free_port()
         log = Path(self.var_dir) / f"serve-{port}.log"
         with log.open("wb") as out:
             serve = subprocess.Popen(  # noqa: S603
                 [sys.executable, "-m", "safetydesk.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers=1", *args],
-                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env={**self.env, **env},
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         self.addCleanup(self.kill_if_running, serve)
         self.log = log
@@ -136,6 +140,15 @@ class ServeCommandTests(SimpleTestCase):
                 worker = pid
         return gunicorn, worker
 
+    def triage_loop(self, serve: subprocess.Popen[bytes]) -> int:
+        def probe() -> int | None:
+            return next(
+                (pid for pid, cmdline in children_of(serve.pid).items() if cmdline.endswith("safetydesk.cli triage ")),
+                None,
+            )
+
+        return wait_for("the triage loop", probe)
+
     def both_running(self, serve: subprocess.Popen[bytes]) -> tuple[int, int]:
         def probe() -> tuple[int, int] | None:
             gunicorn, worker = self.processes(serve)
@@ -168,7 +181,9 @@ class ServeCommandTests(SimpleTestCase):
         assert children_of(gunicorn), "gunicorn has no worker processes"
 
         task_id = self.safetydesk(
-            "shell", "--verbosity=0", "-c",
+            "shell",
+            "--verbosity=0",
+            "-c",
             "from safetydesk.console.tests.test_commands_serve import report_worker_pid as t; print(t.enqueue().id)",
         ).strip()
         assert wait_for("the task to finish", lambda: self.finished_task(task_id)) == ("SUCCESSFUL", worker)
@@ -186,6 +201,22 @@ class ServeCommandTests(SimpleTestCase):
 
         assert self.processes(serve) == (gunicorn, restarted)
         assert "The task worker exited (status -9); restarting it" in self.log.read_text()
+        self.stop(serve)
+
+    def test_it_runs_a_triage_loop_nicer_than_the_web(self) -> None:
+        # On SQLite (as here) the default is 0: a niced loop holding the write lock would stall the rest.
+        serve, _port = self.start_serve(SAFETYDESK_TRIAGE_NICE="7")
+        gunicorn, _worker = self.both_running(serve)
+        triage = self.triage_loop(serve)
+
+        def nice(pid: int) -> int:
+            # /proc/PID/stat: the 19th field is the nice value (fields after the command name from 3).
+            return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+        assert wait_for("the loop to lower its priority", lambda: nice(triage) or None) == nice(gunicorn) + 7
+        os.kill(triage, signal.SIGKILL)
+        wait_for("a new triage loop", lambda: pid if (pid := self.triage_loop(serve)) != triage else None)
+        assert "The triage loop exited (status -9); restarting it" in self.log.read_text()
         self.stop(serve)
 
     def test_it_starts_no_worker_when_asked(self) -> None:

@@ -6,6 +6,12 @@ so each has its timeline and audit rows and the audit chain stays intact. Transi
 "now"; only `opened_at` is set in the past (spread over ~90 days, so that some cases are aging
 or overdue). The same --seed gives the same cases.
 
+Emergencies walk the emergency track through the emergency app's actions (triage, location
+trace, referral, disclosure …) to the next of demo_data.EMERGENCY_SCENES; each is paged when it
+is opened, like any emergency, and the task worker (`safetydesk serve` runs one) sends the
+pages. The on-call rota is filled for the coming week through the oncall actions, unless it
+already has shifts ahead.
+
 The demo logins share one password, printed at the end. The command refuses to run in
 production mode.
 """
@@ -16,7 +22,7 @@ import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +35,13 @@ from django.utils import timezone
 
 from safetydesk.accounts.actions import do_change_roles, do_create_staff_user
 from safetydesk.accounts.models import User
-from safetydesk.accounts.permissions import can_work_case
+from safetydesk.accounts.permissions import (
+    can_confirm_disclosure,
+    can_manage_rota,
+    can_record_functionary_report,
+    can_work_case,
+    can_work_emergency,
+)
 from safetydesk.accounts.roles import Role
 from safetydesk.audit.log import verify_chain
 from safetydesk.cases.actions import (
@@ -46,13 +58,24 @@ from safetydesk.cases.demo_data import (
     CITIES,
     COMMONS,
     COMPANIES,
+    COUNTRY_OF_CITY,
     DEMO_PASSWORD,
+    EMERGENCY_AGE_DAYS,
+    EMERGENCY_LATER,
+    EMERGENCY_SCENES,
+    EMERGENCY_TEXTS,
     EU_LANGUAGES,
     LANGUAGE_NAMES,
     LANGUAGE_WEIGHTS,
+    LATE_REASON,
     META,
+    REFERRAL_METHODS,
     REPORT_QUOTES,
     RIGHTS_HOLDERS,
+    ROTA_DAYS,
+    ROTA_KEEPER,
+    ROTA_RESPONDERS,
+    ROTA_SHIFT_HOURS,
     SISTERS,
     STAFF,
     STORIES,
@@ -62,14 +85,40 @@ from safetydesk.cases.demo_data import (
     WIKIDATA,
     WIKIS,
     DemoStaff,
+    EmergencyTexts,
     EvidenceSpec,
     Outcome,
     Story,
     Variant,
     Wiki,
 )
-from safetydesk.cases.models import Case, CaseKind, PartyRole
+from safetydesk.cases.models import AgeFlag, Case, CaseKind, PartyRole
 from safetydesk.cases.workflow import Transition, Workflow, role_block, workflow_for
+from safetydesk.emergency.actions import (
+    DisclosureData,
+    FunctionaryReportData,
+    LocationData,
+    ReferralData,
+    TriageData,
+    do_add_follow_up,
+    do_confirm_disclosure,
+    do_record_disclosure,
+    do_record_functionary_report,
+    do_record_le_acknowledgement,
+    do_record_triage,
+    do_refer_to_law_enforcement,
+    do_trace_location,
+)
+from safetydesk.emergency.models import (
+    Confidence,
+    DataElement,
+    DisclosureKind,
+    LegalBasis,
+    TriageDecision,
+)
+from safetydesk.oncall.actions import do_acknowledge_page, do_add_fallback_contact, do_add_shift
+from safetydesk.oncall.models import Level, Page, Shift
+from safetydesk.oncall.selectors import on_call_now, upcoming_shifts
 
 VIA = "demo"
 # How long ago cases in each state were opened (days, low to high). Fresh reports are recent, a
@@ -83,7 +132,6 @@ AGE_DAYS: dict[str, tuple[float, float]] = {
     "UNDER_INVESTIGATION": (6, 90),
 }
 CLOSED_AGE_DAYS = (2.0, 90.0)
-EMERGENCY_OPEN_AGE_DAYS = (0.02, 3.0)
 DOCUMENTATION_RANGES = ("203.0.113.0/24", "198.51.100.128/25", "192.0.2.64/26", "2001:db8:4a1::/48")
 FILE_NAMES = ("Harbour_at_dusk.jpg", "Concert_stage_2019.jpg", "Old_town_square.jpg", "Portrait_session_04.jpg")
 FORUM_SLUGS = ("who-runs-this-article", "wiki-admins-exposed", "editors-list", "the-real-story")
@@ -144,9 +192,11 @@ class Command(BaseCommand):
         # Seeded, not secret: the same seed must give the same demo.
         builder = CaseBuilder(cast, random.Random(seed), timezone.now())  # noqa: S311
         with transaction.atomic():
+            ensure_rota(cast, timezone.now())
             cases = [builder.build() for _ in range(count)]
         elapsed = time.monotonic() - started
         self._print_summary(cases, seed, elapsed)
+        self._print_rota()
         self._print_logins(password, set_now=created)
 
     def _print_summary(self, cases: list[Case], seed: int, elapsed: float) -> None:
@@ -162,7 +212,25 @@ class Command(BaseCommand):
         write("  by kind:  " + ", ".join(f"{CaseKind(k).label} {n}" for k, n in by_kind.most_common()))
         write("  by state: " + ", ".join(f"{s} {n}" for s, n in by_state.most_common()))
         write(f"  open {len(open_cases)} (overdue {overdue}, aging {aging}), closed {len(cases) - len(open_cases)}")
+        emergencies = [c for c in open_cases if c.kind == CaseKind.EMERGENCY]
+        if emergencies:
+            unacknowledged = Case.objects.filter(
+                pk__in=[c.pk for c in emergencies], paging__acknowledged_at__isnull=True
+            ).count()
+            write(
+                f"  emergency board: {len(emergencies)} open, {unacknowledged} not yet acknowledged "
+                "(the task worker sends their pages; `safetydesk serve` runs one)"
+            )
         write("  audit chain: " + ("intact" if chain is None else f"BROKEN at #{chain.seq}: {chain.reason}"))
+
+    def _print_rota(self) -> None:
+        parts = []
+        for row in on_call_now():
+            who = row.shift.user.username if row.shift else "nobody"
+            until = f" until {row.shift.ends_at:%a %H:%M} UTC" if row.shift else ""
+            after = f", then {row.next_user.username}" if row.next_user else ""
+            parts.append(f"{Level(row.level).name.lower()} {who}{until}{after}")
+        self.stdout.write("  on call:  " + "; ".join(parts))
 
     def _print_logins(self, password: str, *, set_now: set[str]) -> None:
         """The demo logins and their password. Accounts this run did not create are checked
@@ -227,6 +295,32 @@ def ensure_staff(password: str) -> tuple[dict[str, User], set[str]]:
     return users, created
 
 
+def ensure_rota(cast: Cast, now: datetime) -> list[Shift]:
+    """The coming ROTA_DAYS of on-call shifts (demo_data.ROTA_RESPONDERS taking turns as primary
+    and secondary, twelve hours each) and the manager on the fallback list, added by the rota
+    keeper through the oncall actions. A rota that already has shifts ahead is left alone."""
+    keeper = cast.by_username.get(ROTA_KEEPER)
+    responders = [(cast.by_username[name], zone) for name, zone in ROTA_RESPONDERS if name in cast.by_username]
+    if keeper is None or not can_manage_rota(keeper) or len(responders) < 2 or upcoming_shifts(now, days=ROTA_DAYS):
+        return []
+    hours = ROTA_SHIFT_HOURS
+    start = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    start -= timedelta(hours=(start.hour - 6) % hours)  # the last 06:00 or 18:00 UTC handover
+    shifts = []
+    for turn in range(ROTA_DAYS * 24 // hours):
+        begins = start + timedelta(hours=turn * hours)
+        people = (responders[turn % 2], responders[(turn + 1) % 2])
+        for level, (person, zone) in zip((Level.PRIMARY, Level.SECONDARY), people, strict=True):
+            shifts.append(
+                do_add_shift(
+                    acting_user=keeper, user=person, level=level, starts_at=begins,
+                    ends_at=begins + timedelta(hours=hours), time_zone=zone,
+                )
+            )
+    do_add_fallback_contact(acting_user=keeper, user=keeper)
+    return shifts
+
+
 class CaseBuilder:
     """Makes one case at a time from the stories, drawing every choice from one seeded RNG."""
 
@@ -242,6 +336,8 @@ class CaseBuilder:
         self.supervisors = self.managers + cast.with_role(Role.DIRECTOR)
         self.caseworkers = [u for u in cast.by_username.values() if u.is_casework_staff]
         self.kinds_done: set[str] = set()
+        self.emergencies = 0
+        self.late_report_done = False
 
     # --- choosing ---
 
@@ -314,6 +410,16 @@ class CaseBuilder:
         variant = rng.choice(story.variants)
         language = self.weighted(story.languages or LANGUAGE_WEIGHTS)
         ctx = self.context(language, variant)
+        if story.kind == CaseKind.EMERGENCY and variant.threat is not None:
+            return self.build_emergency(story, variant, language, ctx)
+        late_days = 0
+        if variant.disclosure is not None:
+            # The first functionary report came in late, the others within the 10 days allowed.
+            late_days = rng.randint(13, 20) if not self.late_report_done else 0
+            self.late_report_done = True
+            ctx["late_days"] = late_days
+            if late_days:
+                ctx["reason"] = LATE_REASON.format_map(ctx)
         outcome = rng.choices(story.outcomes, weights=[o.weight for o in story.outcomes])[0]
         workflow = workflow_for(story.kind)
         # A third of the cases have not got to the end of their story yet.
@@ -322,27 +428,12 @@ class CaseBuilder:
         final_state = steps[-1].target if steps else workflow.initial
 
         desk = self.desk_for(story, language)
-        summary = variant.summary.format_map(ctx)
-        quote = REPORT_QUOTES.get(story.theme, {}).get(language)
-        if quote:
-            summary += f"\n\nFrom the report ({LANGUAGE_NAMES[language]}): “{quote}”"
-        case = do_create_case(
-            acting_user=desk,
-            title=variant.title.format_map(ctx)[:200],
-            kind=story.kind,
-            summary=summary,
-            priority=self.weighted(story.priorities),
-            confidentiality=self.weighted(story.confidentiality),
-            language=language,
-            projects=self.projects(story, ctx),
-            intake_channel=story.channel,
-            eu_nexus=self.eu_nexus(language),
-            parties=[p for p in (self.party(kind, ctx, language) for kind in story.parties) if p is not None],
-            opened_at=self.opened_at(story, workflow, final_state),
-        )
+        case = self.open_case(story, variant, language, ctx, desk, self.opened_at(story, workflow, final_state))
         if story.evidence and (steps or rng.random() < 0.5):
             for spec in story.evidence:
                 case = self.capture(case, desk, spec, ctx)
+        if variant.disclosure is not None:
+            self.functionary_report(case, desk, variant, ctx, late_days)
 
         lead_plan = self.lead_plan(story, steps, language)
         notes = list(story.notes)
@@ -366,6 +457,196 @@ class CaseBuilder:
             for body in notes[: rng.randint(1, len(notes))]:
                 case = self.note(case, desk, body.format_map(ctx))
         return case
+
+    def open_case(
+        self, story: Story, variant: Variant, language: str, ctx: dict[str, Any], desk: User, opened_at: datetime
+    ) -> Case:
+        summary = variant.summary.format_map(ctx)
+        quote = REPORT_QUOTES.get(story.theme, {}).get(language)
+        if quote:
+            summary += f"\n\nFrom the report ({LANGUAGE_NAMES[language]}): “{quote}”"
+        return do_create_case(
+            acting_user=desk,
+            title=variant.title.format_map(ctx)[:200],
+            kind=story.kind,
+            summary=summary,
+            priority=self.weighted(story.priorities),
+            confidentiality=self.weighted(story.confidentiality),
+            language=language,
+            projects=self.projects(story, ctx),
+            intake_channel=story.channel,
+            eu_nexus=self.eu_nexus(language),
+            parties=[p for p in (self.party(kind, ctx, language) for kind in story.parties) if p is not None],
+            opened_at=opened_at,
+        )
+
+    # --- the emergency track (emergency/workflows.py) ---
+
+    def next_scene(self) -> str:
+        done = self.emergencies
+        self.emergencies += 1
+        return EMERGENCY_SCENES[done] if done < len(EMERGENCY_SCENES) else self.weighted(EMERGENCY_LATER)
+
+    def build_emergency(self, story: Story, variant: Variant, language: str, ctx: dict[str, Any]) -> Case:
+        """An emergency taken to its scene through the emergency and oncall actions. Opening it
+        pages the on-call responder (the workflow's on_create); every scene but "received" starts
+        with the paged responder acknowledging the page and taking the case."""
+        rng = self.rng
+        threat = variant.threat
+        assert threat is not None
+        scene = self.next_scene()
+        desk = self.desk_for(story, language)
+        opened_at = self.now - timedelta(days=rng.uniform(*EMERGENCY_AGE_DAYS[scene]))
+        case = self.open_case(story, variant, language, ctx, desk, opened_at)
+        for spec in story.evidence:
+            case = self.capture(case, desk, spec, ctx)
+        if scene == "received":
+            return case
+
+        responder = self.acknowledge_page(case, desk)
+        case = do_assign_case(case=case, acting_user=responder, lead=responder)
+        city = ctx["city"]
+        country = COUNTRY_OF_CITY.get(city, "")
+        decision = {
+            "monitored": TriageDecision.NOT_CREDIBLE,
+            "awaiting": TriageDecision.INSUFFICIENT_INFO,
+        }.get(scene, TriageDecision.CREDIBLE_IMMINENT)
+        rationale = {
+            TriageDecision.CREDIBLE_IMMINENT: threat.credible,
+            TriageDecision.NOT_CREDIBLE: threat.not_credible,
+            TriageDecision.INSUFFICIENT_INFO: threat.insufficient,
+        }[decision]
+        do_record_triage(
+            case=case,
+            acting_user=responder,
+            triage=TriageData(
+                threat_text=threat.text.format_map(ctx),
+                threat_type=threat.threat_type,
+                target=threat.target,
+                decision=decision,
+                decision_rationale=rationale.format_map(ctx),
+                permalink=self.permalink("diff", ctx),
+                target_detail=threat.target_detail.format_map(ctx),
+                specificity_time=threat.time.format_map(ctx),
+                specificity_place=threat.place.format_map(ctx),
+                specificity_means=threat.means.format_map(ctx),
+                capability=threat.capability.format_map(ctx),
+                location_country=country if decision != TriageDecision.INSUFFICIENT_INFO else "",
+                location_city=city if decision == TriageDecision.CREDIBLE_IMMINENT else "",
+                location_confidence=(
+                    Confidence.MEDIUM if decision == TriageDecision.CREDIBLE_IMMINENT
+                    else Confidence.LOW if decision == TriageDecision.NOT_CREDIBLE
+                    else Confidence.UNKNOWN
+                ),
+                subject_age_flag=AgeFlag.UNKNOWN,
+            ),
+        )
+        if story.notes:
+            self.note(case, responder, rng.choice(story.notes).format_map(ctx))
+        texts = EMERGENCY_TEXTS[story.key]
+        if scene == "awaiting":
+            self.step(case, responder, "request_information", ctx, information_requested=texts.information_requested)
+        elif scene == "monitored":
+            self.step(
+                case, responder, "close_monitored", ctx,
+                closure_reason=texts.monitored, admin_handoff=texts.handoff, handoff_note=texts.handoff_note,
+            )
+        elif scene in {"acknowledged", "disclosed", "closed"}:
+            self.refer(case, responder, scene, texts, ctx, country)
+        return Case.objects.get(pk=case.pk)
+
+    def acknowledge_page(self, case: Case, desk: User) -> User:
+        """The paged responder (else the desk) acknowledges the page; returns who did."""
+        page = Page.objects.filter(case=case).select_related("recipient").order_by("round", "id").first()
+        responder = page.recipient if page is not None and can_work_emergency(page.recipient, case) else desk
+        if page is not None:
+            do_acknowledge_page(acting_user=responder, page=page)
+        return responder
+
+    def step(self, case: Case, actor: User, name: str, ctx: dict[str, Any], **texts: str) -> None:
+        do_transition(
+            case=case, transition=name, acting_user=actor, data={k: v.format_map(ctx) for k, v in texts.items()}
+        )
+
+    def refer(
+        self, case: Case, responder: User, scene: str, texts: EmergencyTexts, ctx: dict[str, Any], country: str
+    ) -> None:
+        """Traced, referred, and (by scene) disclosed, acknowledged by the agency, closed."""
+        rng = self.rng
+        city = ctx["city"]
+        agency = texts.agency.format_map(ctx)
+        do_trace_location(
+            case=case,
+            acting_user=responder,
+            location=LocationData(
+                confidence=Confidence.HIGH, country=country, city=city, source=texts.location_source.format_map(ctx)
+            ),
+        )
+        referral = do_refer_to_law_enforcement(
+            case=case,
+            acting_user=responder,
+            referral=ReferralData(
+                agency=agency,
+                jurisdiction=city,
+                method=rng.choice(REFERRAL_METHODS),
+                country=country,
+                reference_number=f"{country or 'XX'}-{self.now.year}-{rng.randint(10_000, 99_999)}",
+                note=texts.referral_note.format_map(ctx),
+            ),
+        )
+        if scene in {"disclosed", "closed"}:
+            disclosure = do_record_disclosure(
+                case=case,
+                acting_user=responder,
+                disclosure=DisclosureData(
+                    kind=DisclosureKind.VOLUNTARY_DISCLOSURE,
+                    recipient_agency=agency,
+                    legal_basis=LegalBasis.CREDIBLE_IMMINENT_THREAT,
+                    data_elements=(DataElement.IP_ADDRESS, DataElement.USER_AGENT),
+                    jurisdiction=city,
+                    country=country,
+                    detail=texts.disclosure_detail.format_map(ctx),
+                ),
+            )
+            if scene == "disclosed":
+                return  # Legal has been told and has 24 hours to confirm it
+            counsel = next((u for u in self.legal if can_confirm_disclosure(u, case)), None)
+            if counsel is not None:
+                do_confirm_disclosure(disclosure=disclosure, acting_user=counsel)
+        do_record_le_acknowledgement(
+            referral=referral,
+            acting_user=responder,
+            contact=texts.acknowledged_by.format_map(ctx),
+            note=texts.acknowledgement.format_map(ctx),
+        )
+        if scene == "closed":
+            do_add_follow_up(case=case, acting_user=responder, body=texts.follow_up.format_map(ctx))
+            self.step(case, responder, "follow_up", ctx)
+            self.step(case, responder, "close", ctx, closure_reason=texts.closure)
+
+    def functionary_report(
+        self, case: Case, desk: User, variant: Variant, ctx: dict[str, Any], late_days: int
+    ) -> None:
+        """What the functionary's report says, recorded on the case it opened (late when it came
+        more than 10 days after the disclosure)."""
+        spec = variant.disclosure
+        assert spec is not None
+        worker = next((u for u in [desk, *self.legal] if can_record_functionary_report(u, case)), None)
+        if worker is None:
+            return
+        reported_on = case.opened_at.astimezone(UTC).date()
+        do_record_functionary_report(
+            case=case,
+            acting_user=worker,
+            report=FunctionaryReportData(
+                functionary=ctx["reporter"],
+                functionary_role=spec.role,
+                disclosed_to=spec.disclosed_to.format_map(ctx),
+                disclosed_on=reported_on - timedelta(days=late_days or self.rng.randint(1, 8)),
+                exception=spec.exception,
+                data_disclosed=spec.data_disclosed.format_map(ctx),
+            ),
+        )
 
     def desk_for(self, story: Story, language: str) -> User:
         """Who opens and first works the case: a responder for emergencies, else a specialist
@@ -518,8 +799,6 @@ class CaseBuilder:
         high: float
         if state in workflow.closed_states():
             low, high = CLOSED_AGE_DAYS
-        elif story.kind == CaseKind.EMERGENCY:
-            low, high = EMERGENCY_OPEN_AGE_DAYS
         else:
             low, high = AGE_DAYS.get(state, (1.0, 60.0))
             if state == "RECEIVED" and self.rng.random() < 0.2:

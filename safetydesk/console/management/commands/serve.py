@@ -1,4 +1,5 @@
-"""`safetydesk serve`: the web server (gunicorn) and one task worker, run as one command."""
+"""`safetydesk serve`: the web server (gunicorn), one task worker and one triage loop, run as
+one command."""
 
 import ctypes
 import signal
@@ -17,12 +18,14 @@ from django.tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 
 SERVE_HELP = """\
-Start gunicorn (threaded workers, access log on stdout) and one task worker (`safetydesk
-worker`) as child processes, and print the address to open.
+Start gunicorn (threaded workers, access log on stdout), one task worker (`safetydesk worker`)
+and one triage loop (`safetydesk triage`, at a lower CPU priority: it processes the reports the
+API answered before processing them) as child processes, and print the address to open.
 
-SIGINT (Ctrl+C) or SIGTERM is passed on to both; the command exits once both have stopped
-(in-flight requests and the task in hand are finished first). If gunicorn stops, everything
-stops. If the task worker crashes, it is started again after a short, growing pause.
+SIGINT (Ctrl+C) or SIGTERM is passed on to all; the command exits once all have stopped
+(in-flight requests and the task or item in hand are finished first). If gunicorn stops,
+everything stops. If the task worker or the triage loop crashes, it is started again after a
+short, growing pause.
 
 Static files are collected into var/static on every start (only changed files are copied);
 WhiteNoise serves them. For more task throughput, run `safetydesk serve --no-worker` and any
@@ -58,6 +61,9 @@ class Child:
         self.process: subprocess.Popen[bytes] | None = None
         self.started_at = 0.0
         self.signalled = False
+        # Restarts after a crash wait 1, 2, 4 … seconds (see supervise).
+        self.restart_delay = 1.0
+        self.restart_at: float | None = None
 
     def start(self) -> None:
         self.signalled = False
@@ -83,7 +89,7 @@ def public_url(bind: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Serve Safetydesk: gunicorn plus one background task worker, in one command."
+    help = "Serve Safetydesk: gunicorn, a task worker and a triage loop, in one command."
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
@@ -97,9 +103,7 @@ class Command(BaseCommand):
             default="127.0.0.1:8000",
             help="HOST:PORT (or unix:PATH) for gunicorn to listen on (default: %(default)s)",
         )
-        parser.add_argument(
-            "--workers", type=int, default=2, help="gunicorn worker processes (default: %(default)s)"
-        )
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default: %(default)s)")
         parser.add_argument(
             "--threads", type=int, default=4, help="request threads in each gunicorn worker (default: %(default)s)"
         )
@@ -107,6 +111,11 @@ class Command(BaseCommand):
             "--no-worker",
             action="store_true",
             help="do not start a task worker (run `safetydesk worker` elsewhere)",
+        )
+        parser.add_argument(
+            "--no-triage",
+            action="store_true",
+            help="do not start a triage loop (run `safetydesk triage` elsewhere)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -117,18 +126,33 @@ class Command(BaseCommand):
         web = Child(
             "gunicorn",
             [
-                sys.executable, "-m", "gunicorn", "safetydesk.wsgi:application",
-                "--bind", options["bind"],
-                "--worker-class", "gthread",
-                "--workers", str(options["workers"]),
-                "--threads", str(options["threads"]),
-                "--timeout", str(REQUEST_TIMEOUT),
-                "--graceful-timeout", str(GRACEFUL_TIMEOUT),
-                "--keep-alive", "5",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "safetydesk.wsgi:application",
+                "--bind",
+                options["bind"],
+                "--worker-class",
+                "gthread",
+                "--workers",
+                str(options["workers"]),
+                "--threads",
+                str(options["threads"]),
+                "--timeout",
+                str(REQUEST_TIMEOUT),
+                "--graceful-timeout",
+                str(GRACEFUL_TIMEOUT),
+                "--keep-alive",
+                "5",
                 # Recycle workers now and then so that a slow leak never grows without bound.
-                "--max-requests", "2000", "--max-requests-jitter", "200",
-                "--access-logfile", "-",
-                "--error-logfile", "-",
+                "--max-requests",
+                "2000",
+                "--max-requests-jitter",
+                "200",
+                "--access-logfile",
+                "-",
+                "--error-logfile",
+                "-",
             ],
         )
         if gunicorn.version_info >= (25, 1):
@@ -144,7 +168,11 @@ class Command(BaseCommand):
         else:
             worker_note = f"no task worker (TASKS_BACKEND={settings.TASKS_BACKEND} runs tasks itself)"
 
-        children = [child for child in (web, worker) if child is not None]
+        triage = None
+        if not options["no_triage"]:
+            triage = Child("triage loop", [sys.executable, "-m", "safetydesk.cli", "triage"])
+        background = [child for child in (worker, triage) if child is not None]
+        children = [web, *background]
         stop_signals: list[int] = []
 
         def forward(signum: int, frame: FrameType | None) -> None:
@@ -160,38 +188,42 @@ class Command(BaseCommand):
             child.start()
         self.stdout.write(
             f"Safetydesk is serving on {public_url(options['bind'])} "
-            f"({options['workers']} web processes, {worker_note}). Ctrl+C stops it."
+            f"({options['workers']} web processes, {worker_note}"
+            f"{', a triage loop' if triage is not None else ', no triage loop (--no-triage)'}). Ctrl+C stops it."
         )
         self.stdout.flush()
 
-        web_returncode = self.supervise(web, worker, stop_signals)
+        web_returncode = self.supervise(web, background, stop_signals)
         self.stop(children)
         if not stop_signals and web_returncode:
             raise CommandError(f"gunicorn exited with status {web_returncode}; see its messages above.")
 
-    def supervise(self, web: Child, worker: Child | None, stop_signals: list[int]) -> int | None:
-        """Watch the children until a stop signal or until gunicorn ends; restart a crashed worker.
-        Returns gunicorn's exit status if it ended on its own."""
-        restart_delay = 1.0
-        restart_at: float | None = None
+    def supervise(self, web: Child, background: list[Child], stop_signals: list[int]) -> int | None:
+        """Watch the children until a stop signal or until gunicorn ends; restart a crashed
+        background child. Returns gunicorn's exit status if it ended on its own."""
         while not stop_signals:
             if web.process is not None and web.process.poll() is not None:
-                self.stderr.write("gunicorn stopped; stopping the task worker too.")
+                self.stderr.write("gunicorn stopped; stopping the rest too.")
                 return web.process.returncode
-            if worker is not None and not worker.running:
-                now = time.monotonic()
-                if restart_at is None:
-                    if now - worker.started_at > WORKER_STABLE_SECONDS:
-                        restart_delay = 1.0
-                    status = worker.process.returncode if worker.process is not None else None
-                    self.stderr.write(f"The task worker exited (status {status}); restarting it in {restart_delay:g}s.")
-                    restart_at = now + restart_delay
-                    restart_delay = min(restart_delay * 2, MAX_RESTART_DELAY)
-                elif now >= restart_at:
-                    worker.start()
-                    restart_at = None
+            for child in background:
+                if not child.running:
+                    self.restart(child)
             time.sleep(POLL_SECONDS)
         return None
+
+    def restart(self, child: Child) -> None:
+        """Start a crashed child again after its pause; the pause grows with quick crashes."""
+        now = time.monotonic()
+        if child.restart_at is None:
+            if now - child.started_at > WORKER_STABLE_SECONDS:
+                child.restart_delay = 1.0
+            status = child.process.returncode if child.process is not None else None
+            self.stderr.write(f"The {child.name} exited (status {status}); restarting it in {child.restart_delay:g}s.")
+            child.restart_at = now + child.restart_delay
+            child.restart_delay = min(child.restart_delay * 2, MAX_RESTART_DELAY)
+        elif now >= child.restart_at:
+            child.start()
+            child.restart_at = None
 
     def stop(self, children: list[Child]) -> None:
         """Ask every child still running to stop, wait for them, and kill what outlives the deadline."""

@@ -70,7 +70,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--interval",
             type=float,
-            default=1.0,
+            # A page waits for the worker's next look at an empty queue: at 1 s this was most of
+            # an idle page's latency (benchmarks/emergency.py); a look costs one small query.
+            default=0.25,
             help="seconds to wait before looking again when the queue is empty (default: %(default)s)",
         )
         parser.add_argument(
