@@ -117,6 +117,7 @@ lint: $(VENV)/.installed
 	exit "$$status"
 
 bench: $(VENV)/.installed
+	$(TOOL_ENV) $(BIN)/python benchmarks/urgency.py
 	$(BENCH_RUN)
 	@if command -v pg_isready >/dev/null && pg_isready -q $(PG); then \
 	  [ "$$(psql $(PG) -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DATABASE)'")" = 1 ] \

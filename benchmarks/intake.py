@@ -55,11 +55,11 @@ from io import BytesIO  # noqa: E402
 from typing import Any, NamedTuple  # noqa: E402
 from urllib.parse import quote  # noqa: E402
 
+from safetydesk.lib import benchmarking  # noqa: E402
 from safetydesk.lib.benchmarking import db_version, environment  # noqa: E402
 
 REPO = HERE.parent
 BENCH_VAR = REPO / "var" / "bench-intake"
-DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/safetydesk_bench_intake"
 POSTGRES_DATABASE = "safetydesk_bench_intake"
 TARGET_REPORTS_PER_S = 300.0
 TARGET_P99_MS = 250.0
@@ -83,8 +83,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--mbox-messages", type=int, default=10_000, help="messages in the large mbox (default 10000)")
     parser.add_argument("--mbox-baseline", type=int, default=500, help="messages in the baseline mbox (default 500)")
     parser.add_argument(
-        "--drain-timeout", type=float, default=180.0,
-        help="at most this long to wait for the task worker to catch up before the healthz phase (default 180)",
+        "--drain-timeout", type=float, default=600.0,
+        help="at most this long to wait for triage and the task worker to catch up before healthz (default 600 s)",
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed for the generated reports and mail")
     parser.add_argument(
@@ -97,7 +97,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     if args.db is None:
-        args.db = "postgres" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+        args.db = benchmarking.default_db()
     if args.clients < 1 or args.seconds <= 0 or args.warmup < 0 or args.workers < 1:
         parser.error("need --clients >= 1, --seconds > 0, --warmup >= 0, --workers >= 1")
     if args.mbox_messages < 1 or args.mbox_baseline < 1:
@@ -108,18 +108,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.db == "both":
-        failed = 0
-        for db in ("sqlite", "postgres"):
-            command = [sys.executable, str(Path(__file__).resolve()), "--db", db, *_passthrough(args, db)]
-            failed |= subprocess.run(command, check=False).returncode  # noqa: S603 (our own script)
-        return failed
+        return benchmarking.run_each_database(__file__, lambda db: _passthrough(args, db))
     url = configure_environment(args.db)
     result = run(args, url)
     out = args.out or REPO / "benchmarks" / "results" / f"intake-{args.db}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, default=str) + "\n")
-    print(summary_line(result))
-    print(f"  written to {out}", file=sys.stderr)
+    benchmarking.write_result(result, out, summary_line(result))
     return 0
 
 
@@ -141,53 +134,13 @@ def _passthrough(args: argparse.Namespace, db: str) -> list[str]:
 
 
 def configure_environment(db: str) -> str:
-    """Settings for this process and the server it starts: development mode with its own var/
-    (keys made once), no debug, the database task queue (so `serve` runs its task worker, as in
-    production) and the in-memory mail backend (acknowledgements are built and "sent", never
-    over SMTP). Returns the database URL."""
-    BENCH_VAR.mkdir(parents=True, exist_ok=True)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "safetydesk.settings",
-            "SAFETYDESK_ENV": "development",
-            "SAFETYDESK_VAR_DIR": str(BENCH_VAR),
-            "SAFETYDESK_REQUIRE_2FA": "0",
-            "DEBUG": "0",
-            "TASKS_BACKEND": "db",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "LOG_LEVEL": "WARNING",
-        }
+    """Settings for this process and the server it starts (lib.benchmarking's, with the database
+    task queue, so `serve` runs its task worker, as in production, and the in-memory mail backend:
+    acknowledgements are built and "sent", never over SMTP). Returns the database URL."""
+    return benchmarking.configure_environment(
+        db, BENCH_VAR, {"TASKS_BACKEND": "db", "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+        sqlite_file="intake.sqlite3", postgres_database=POSTGRES_DATABASE,
     )
-    os.environ.pop("SAFETYDESK_DEMO", None)  # the demo would switch mail to the console backend
-    if db == "sqlite":
-        path = BENCH_VAR / "intake.sqlite3"
-        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            stale.unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
-    else:
-        given = os.environ.get("DATABASE_URL", "")
-        # The server of DATABASE_URL (make bench names one), but always a database of our own.
-        url = DEFAULT_POSTGRES_URL
-        if given.startswith("postgres"):
-            url = f"{given.rpartition('/')[0]}/{POSTGRES_DATABASE}"
-        recreate_postgres_database(url)
-    os.environ["DATABASE_URL"] = url
-    return url
-
-
-def recreate_postgres_database(url: str) -> None:
-    """Drop and create the benchmark database, connecting to the server's `postgres` database.
-    Refuses a database whose name does not say it is for benchmarks."""
-    import psycopg
-    from psycopg import sql
-
-    base, _, name = url.rpartition("/")
-    name = name.split("?", 1)[0]
-    if "bench" not in name:
-        raise SystemExit(f"refusing to drop {name!r}: the benchmark database's name must contain 'bench'")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def setup_database() -> str:
@@ -818,9 +771,14 @@ def run_http(args: argparse.Namespace, db: str, token: str, vacuum_log: list[dic
         reports["gunicorn_workers_recycled"] = server.workers_booted() - booted
         per_request(reports, len(samples))
 
-        # The acknowledgements the reports queued, run by the task worker: part of each report's cost.
+        # The reports answered "received" are triaged by the task worker (then acknowledged): how
+        # far behind it is when the clients stop, and how long it takes to catch up, say whether
+        # the rate is sustained or only absorbed.
+        untriaged = untriaged_items()
         meter.start()
         tasks = drain_tasks(args.drain_timeout)
+        tasks["untriaged_after_reports"] = untriaged
+        tasks["triaged_per_s"] = round(reports["ok"] / (wall + tasks["drain_seconds"]), 1) if reports["ok"] else None
         tasks.update({f"drain_{k}": v for k, v in meter.stop().items() if k in ("task_worker_cpu_s", "postgres_cpu_s")})
         tasks["task_worker_cpu_ms_per_report"] = round(
             1000 * (reports["task_worker_cpu_s"] + tasks["drain_task_worker_cpu_s"]) / max(len(samples), 1), 2
@@ -869,16 +827,24 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 
 def drain_tasks(timeout: float) -> dict[str, Any]:
-    """Wait (at most `timeout`) until the task worker has run every task the reports queued
-    (acknowledgements), so that it does not share the CPU with the healthz phase."""
+    """Wait (at most `timeout`) until the triage loop has processed every report answered
+    "received" and the task worker has run every task they queued (acknowledgements), so that
+    neither shares the CPU with the healthz phase."""
     from django.db import connections
     from django_tasks_db.models import DBTaskResult
 
+    from safetydesk.intake.models import IntakeItem, IntakeStatus
+
+    def waiting() -> int:
+        tasks = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).count()
+        return tasks + IntakeItem.objects.filter(status=IntakeStatus.RECEIVED).count()
+
     started = time.monotonic()
-    pending = backlog = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).count()
+    backlog = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).count()
+    pending = waiting()
     while pending and time.monotonic() - started < timeout:
         time.sleep(1.0)
-        pending = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).count()
+        pending = waiting()
     figures = {
         "backlog_after_reports": backlog,
         "drain_seconds": round(time.monotonic() - started, 1),
@@ -888,6 +854,17 @@ def drain_tasks(timeout: float) -> dict[str, Any]:
     }
     connections.close_all()
     return figures
+
+
+def untriaged_items() -> int:
+    """Items committed but not yet processed (answered "received", waiting for the task worker)."""
+    from django.db import connections
+
+    from safetydesk.intake.models import IntakeItem, IntakeStatus
+
+    count = IntakeItem.objects.filter(status=IntakeStatus.RECEIVED).count()
+    connections.close_all()
+    return count
 
 
 def check_items(answered: set[int], unanswered: int) -> dict[str, Any]:
@@ -1220,7 +1197,9 @@ def summary_line(result: dict[str, Any]) -> str:
             f"{reports['rate_per_s']:.0f} reports/s p50 {reports.get('p50_ms', 0):.0f}ms "
             f"p99 {reports.get('p99_ms', 0):.0f}ms{flag}{error_text} "
             f"(healthz {health['rate_per_s']:.0f} req/s p99 {health.get('p99_ms', 0):.0f}ms, "
-            f"ratio {ratio['rate']}, p99 x{ratio['p99']})"
+            f"ratio {ratio['rate']}, p99 x{ratio['p99']}); "
+            f"{http['tasks']['untriaged_after_reports']} untriaged at the end, all triaged and acknowledged "
+            f"{http['tasks']['drain_seconds']:.0f}s later ({http['tasks']['triaged_per_s']} reports/s end to end)"
         )
     if "mbox" in result:
         mbox = result["mbox"]

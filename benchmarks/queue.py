@@ -19,23 +19,21 @@ HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import math  # noqa: E402
 import multiprocessing  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402  # runs this script once per database with --db both
 import time  # noqa: E402
 from collections import deque  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 from typing import Any  # noqa: E402
 
+from safetydesk.lib import benchmarking  # noqa: E402
 from safetydesk.lib.benchmarking import db_version, environment  # noqa: E402
 
 REPO = HERE.parent
 BENCH_VAR = REPO / "var" / "bench"
-DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/safetydesk_bench"
 TARGET_P95_MS = 100.0
 CHUNK = 2000  # cases generated and inserted per transaction
 
@@ -73,7 +71,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     if args.db is None:
-        args.db = "postgres" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+        args.db = benchmarking.default_db()
     if args.baseline < 1 or args.cases < args.baseline:
         parser.error("need 1 <= --baseline <= --cases")
     if args.requests < 1 or args.warmup < 0:
@@ -84,18 +82,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.db == "both":
-        failed = 0
-        for db in ("sqlite", "postgres"):
-            command = [sys.executable, str(Path(__file__).resolve()), "--db", db, *_passthrough(args, db)]
-            failed |= subprocess.run(command, check=False).returncode  # noqa: S603 (our own script)
-        return failed
+        return benchmarking.run_each_database(__file__, lambda db: _passthrough(args, db))
     configure_environment(args.db)
     result = run(args)
     out = args.out or REPO / "benchmarks" / "results" / f"queue-{args.db}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, default=str) + "\n")
-    print(summary_line(result))
-    print(f"  written to {out}", file=sys.stderr)
+    benchmarking.write_result(result, out, summary_line(result))
     return 0
 
 
@@ -111,46 +102,12 @@ def _passthrough(args: argparse.Namespace, db: str) -> list[str]:
 
 
 def configure_environment(db: str) -> None:
-    """Settings for a benchmark process: development mode with its own var/ (keys made once),
-    no debug, no second factor (the client logs in with force_login), tasks run inline."""
-    BENCH_VAR.mkdir(parents=True, exist_ok=True)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "safetydesk.settings",
-            "SAFETYDESK_ENV": "development",
-            "SAFETYDESK_VAR_DIR": str(BENCH_VAR),
-            "SAFETYDESK_REQUIRE_2FA": "0",
-            "DEBUG": "0",
-            "TASKS_BACKEND": "immediate",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "LOG_LEVEL": "WARNING",
-        }
+    """lib.benchmarking's settings (no second factor: the client logs in with force_login), tasks
+    run inline, mail stays in memory; on PostgreSQL the database DATABASE_URL names."""
+    benchmarking.configure_environment(
+        db, BENCH_VAR, {"TASKS_BACKEND": "immediate", "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+        sqlite_file="queue.sqlite3", postgres_database=None,
     )
-    if db == "sqlite":
-        path = BENCH_VAR / "queue.sqlite3"
-        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            stale.unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    else:
-        url = os.environ.get("DATABASE_URL", "")
-        url = url if url.startswith("postgres") else DEFAULT_POSTGRES_URL
-        recreate_postgres_database(url)
-        os.environ["DATABASE_URL"] = url
-
-
-def recreate_postgres_database(url: str) -> None:
-    """Drop and create the benchmark database, connecting to the server's `postgres` database.
-    Refuses a database whose name does not say it is for benchmarks."""
-    import psycopg
-    from psycopg import sql
-
-    base, _, name = url.rpartition("/")
-    name = name.split("?", 1)[0]
-    if "bench" not in name:
-        raise SystemExit(f"refusing to drop {name!r}: the benchmark database's name must contain 'bench'")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
