@@ -8,8 +8,8 @@ runs against the same server and database.
 
 Sets up its own database (SQLite under var/bench-emergency/, or the PostgreSQL database
 safetydesk_bench_emergency, dropped and recreated), one on-call responder on shift, and starts
-`safetydesk serve` (gunicorn and one task worker, the worker that sends pages) and the LMTP
-listener. The clock starts when the LMTP session opens and stops when the page arrives; both
+`safetydesk serve` (gunicorn, a task worker, and the paging worker that sends pages) and the
+LMTP listener. The clock starts when the LMTP session opens and stops when the page arrives; both
 ends are in this process, so one clock measures it. Writes benchmarks/results/emergency-<db>.json.
 """
 

@@ -151,7 +151,9 @@ TASKS = {
             "db": "django_tasks_db.DatabaseBackend",
             "immediate": "django.tasks.backends.immediate.ImmediateBackend",
         }[TASKS_BACKEND],
-        "QUEUES": ["default"],
+        # "paging" holds only the deliveries of pages; `safetydesk serve` gives it a worker of its
+        # own, so a page never waits behind a backlog of report processing (benchmarks/emergency.py).
+        "QUEUES": ["default", "paging"],
     }
 }
 

@@ -41,12 +41,14 @@ def _claim(delivery_id: int, now: dt.datetime) -> bool:
     return claimed == 1
 
 
-# Pages go ahead of every other task in the queue (acknowledgements, imports): the worker takes
-# the highest priority first, so a burst of reports cannot hold a page back.
+# Pages have a queue of their own, which `safetydesk serve` gives a worker of its own: a worker
+# busy with a long task in hand (an mbox import, a burst of reports) cannot hold a page back.
+# Any worker taking every queue (the default) sends them too, highest priority first.
+PAGING_QUEUE = "paging"
 PAGE_PRIORITY = 90
 
 
-@task(priority=PAGE_PRIORITY)
+@task(priority=PAGE_PRIORITY, queue_name=PAGING_QUEUE)
 def deliver(delivery_id: int) -> str:
     """Try one delivery once. Returns delivered, retry, failed, or skipped (not pending, not yet
     due, or in another worker's hands)."""

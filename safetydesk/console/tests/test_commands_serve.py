@@ -136,9 +136,18 @@ class ServeCommandTests(SimpleTestCase):
         for pid, cmdline in children_of(serve.pid).items():
             if "-m gunicorn safetydesk.wsgi:application" in cmdline:
                 gunicorn = pid
-            elif cmdline.endswith("-m safetydesk.cli worker "):
+            elif cmdline.endswith("-m safetydesk.cli worker --queue default "):
                 worker = pid
         return gunicorn, worker
+
+    def paging_worker(self, serve: subprocess.Popen[bytes]) -> int:
+        def probe() -> int | None:
+            return next(
+                (pid for pid, cmdline in children_of(serve.pid).items() if "worker --queue paging" in cmdline),
+                None,
+            )
+
+        return wait_for("the paging worker", probe)
 
     def triage_loop(self, serve: subprocess.Popen[bytes]) -> int:
         def probe() -> int | None:
@@ -188,6 +197,23 @@ class ServeCommandTests(SimpleTestCase):
         ).strip()
         assert wait_for("the task to finish", lambda: self.finished_task(task_id)) == ("SUCCESSFUL", worker)
 
+        self.stop(serve)
+
+    def test_it_runs_the_paging_queue_in_a_worker_of_its_own(self) -> None:
+        serve, _port = self.start_serve()
+        paging_worker = self.paging_worker(serve)
+
+        task_id = self.safetydesk(
+            "shell",
+            "--verbosity=0",
+            "-c",
+            "from safetydesk.console.tests.test_commands_serve import report_worker_pid as t; "
+            "print(t.using(queue_name='paging').enqueue().id)",
+        ).strip()
+        assert wait_for("the page task to finish", lambda: self.finished_task(task_id)) == (
+            "SUCCESSFUL",
+            paging_worker,
+        )
         self.stop(serve)
 
     def test_it_restarts_a_crashed_task_worker(self) -> None:

@@ -1,5 +1,5 @@
-"""`safetydesk serve`: the web server (gunicorn), one task worker and one triage loop, run as
-one command."""
+"""`safetydesk serve`: the web server (gunicorn), a task worker, a paging worker and a triage
+loop, run as one command."""
 
 import ctypes
 import signal
@@ -17,14 +17,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 
+from safetydesk.oncall.tasks import PAGING_QUEUE
+
 SERVE_HELP = """\
-Start gunicorn (threaded workers, access log on stdout), one task worker (`safetydesk worker`)
-and one triage loop (`safetydesk triage`, at a lower CPU priority: it processes the reports the
-API answered before processing them) as child processes, and print the address to open.
+Start gunicorn (threaded workers, access log on stdout), one task worker (`safetydesk worker`),
+one paging worker (`safetydesk worker --queue paging`: it only sends the pages of emergencies,
+so no backlog of other work delays one) and one triage loop (`safetydesk triage`, at a lower CPU
+priority: it processes the reports the API answered before processing them) as child processes,
+and print the address to open.
 
 SIGINT (Ctrl+C) or SIGTERM is passed on to all; the command exits once all have stopped
 (in-flight requests and the task or item in hand are finished first). If gunicorn stops,
-everything stops. If the task worker or the triage loop crashes, it is started again after a
+everything stops. If a worker or the triage loop crashes, it is started again after a
 short, growing pause.
 
 Static files are collected into var/static on every start (only changed files are copied);
@@ -159,19 +163,25 @@ class Command(BaseCommand):
             # Its runtime control socket sits at one path per user ($HOME/.gunicorn), which a
             # second instance (a test, another checkout) would take over; we manage by signals.
             web.argv.append("--no-control-socket")
-        worker = None
+        workers: list[Child] = []
         if options["no_worker"]:
             worker_note = "no task worker (--no-worker)"
         elif isinstance(task_backends["default"], DatabaseBackend):
-            worker = Child("task worker", [sys.executable, "-m", "safetydesk.cli", "worker"])
-            worker_note = "one task worker"
+            cli = [sys.executable, "-m", "safetydesk.cli", "worker"]
+            workers = [
+                Child("task worker", [*cli, "--queue", "default"]),
+                # Its clock is off (the task worker runs the periodic jobs) and it looks often: an
+                # empty paging queue costs one small query a look, and a page waits for the next.
+                Child("paging worker", [*cli, "--queue", PAGING_QUEUE, "--no-clock", "--interval", "0.1"]),
+            ]
+            worker_note = "a task worker and a paging worker"
         else:
             worker_note = f"no task worker (TASKS_BACKEND={settings.TASKS_BACKEND} runs tasks itself)"
 
         triage = None
         if not options["no_triage"]:
             triage = Child("triage loop", [sys.executable, "-m", "safetydesk.cli", "triage"])
-        background = [child for child in (worker, triage) if child is not None]
+        background = [*workers, *([triage] if triage is not None else [])]
         children = [web, *background]
         stop_signals: list[int] = []
 

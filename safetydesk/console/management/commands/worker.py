@@ -64,7 +64,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--queue",
-            default="default",
+            # Every queue by default, so that a deployment with one worker still sends pages.
+            default="*",
             help="queues to take tasks from, comma-separated, or '*' for all (default: %(default)s)",
         )
         parser.add_argument(
