@@ -333,7 +333,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "interval_s": args.interval,
         "target": {"p99_idle_s": TARGET_P99_IDLE_S, "p99_load_s": TARGET_P99_LOAD_S},
     }
-    server = intake.Server(args.db, args.workers)
+    server = intake.Server(args.db, args.workers, log_dir=BENCH_VAR)
     server.start()
     listener = Listener()
     try:

@@ -206,11 +206,11 @@ def _die_with_parent() -> None:
 
 
 class Server:
-    """`safetydesk serve` on 127.0.0.1:<port>, its output in var/bench-intake/serve-<db>.log."""
+    """`safetydesk serve` on 127.0.0.1:<port>, its output in <log_dir>/serve-<db>.log."""
 
-    def __init__(self, db: str, workers: int) -> None:
+    def __init__(self, db: str, workers: int, log_dir: Path = BENCH_VAR) -> None:
         self.port = free_port()
-        self.log_path = BENCH_VAR / f"serve-{db}.log"
+        self.log_path = log_dir / f"serve-{db}.log"
         self.argv = [
             sys.executable, "-m", "safetydesk.cli", "serve",
             "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
