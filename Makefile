@@ -12,9 +12,11 @@ SAFETYDESK := $(BIN)/safetydesk
 
 # What the suite and the install need from Debian: Chromium for the Playwright browser tests,
 # gettext (msgfmt) for compilemessages, and fonts (Latin, and Japanese for CJK screenshots) so that pages render
-# as a person sees them; dovecot-imapd is the real IMAP server the mail poller's tests run.
+# as a person sees them; dovecot-imapd is the real IMAP server the mail poller's tests run;
+# mediawiki with php-cli and php-sqlite3 is the real wiki of the enforcement tests and of
+# `safetydesk devwiki` (installed per wiki into a folder of ours, served by `php -S`).
 # Add packages here; deps-system installs whatever is missing.
-DEBIAN_PACKAGES := chromium gettext fonts-liberation fonts-ipafont-gothic dovecot-imapd
+DEBIAN_PACKAGES := chromium gettext fonts-liberation fonts-ipafont-gothic dovecot-imapd mediawiki php-cli php-sqlite3
 
 # Translations are compiled at install time; the .mo files are not in git.
 PO_FILES := $(shell find safetydesk -path '*/locale/*/LC_MESSAGES/*.po' 2>/dev/null)

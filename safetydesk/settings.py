@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "safetydesk.notify",
     "safetydesk.emergency",
     "safetydesk.oncall",
+    "safetydesk.wiki",
     "safetydesk.api",
 ]
 
@@ -292,6 +293,19 @@ INTAKE_SUPPORT_RESOURCES_URL = env_str(
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SAFETYDESK_DATA_UPLOAD_MAX_BYTES", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
+# --- Wikis (INTEROP §4; issue 5; wiki) ------------------------------------------------------
+# Wikimedia asks non-interactive clients for a User-Agent with contact details, and to send
+# maxlag=5 and wait at least 5 s when told the databases lag.
+WIKI_USER_AGENT = env_str(
+    "SAFETYDESK_WIKI_USER_AGENT", "Safetydesk/0.1 (Trust and Safety operations; set SAFETYDESK_WIKI_USER_AGENT)"
+)
+WIKI_MAXLAG = env_int("SAFETYDESK_WIKI_MAXLAG", 5)
+WIKI_MAXLAG_WAIT_SECONDS = float(env_str("SAFETYDESK_WIKI_MAXLAG_WAIT_SECONDS", "5"))
+WIKI_MAXLAG_RETRIES = env_int("SAFETYDESK_WIKI_MAXLAG_RETRIES", 3)
+WIKI_TIMEOUT_SECONDS = float(env_str("SAFETYDESK_WIKI_TIMEOUT_SECONDS", "30"))
+# Debian's mediawiki package: `safetydesk devwiki` and the integration tests install from here.
+MEDIAWIKI_DIR = env_str("SAFETYDESK_MEDIAWIKI_DIR", "/usr/share/mediawiki")
 
 # --- On call and paging ([P] defaults; DOMAIN §5.3; issue 4; oncall) ------------------------
 # Unacknowledged this long, an emergency's paging escalates to the next level of the rota.

@@ -138,3 +138,14 @@ def can_record_functionary_report(user: Any, case: Case) -> bool:
 def can_see_emergency_counts(user: Any) -> bool:
     """The transparency counts: aggregates without personal data, for every case-file reader."""
     return bool(getattr(user, "is_authenticated", False) and user.can_read_internal)
+
+
+# --- Wikis (wiki) ------------------------------------------------------------------------------
+
+
+def can_manage_wikis(actor: Any) -> bool:
+    """Who may add a wiki or change its bot password: administrators, and the operator at the
+    server's shell (a "cli:…" actor), who holds the encryption keys in any case."""
+    if isinstance(actor, str):
+        return actor.startswith("cli:")
+    return is_admin(actor)

@@ -65,6 +65,10 @@ class AuditEventType(models.IntegerChoices):
     PAGE_DELIVERY_FAILED = 1210, "page delivery failed"
     ONCALL_ALERT_RAISED = 1211, "on-call alert raised"
     ONCALL_ALERT_RESOLVED = 1212, "on-call alert resolved"
+    # 1300s: wikis
+    WIKI_ADDED = 1301, "wiki added"
+    WIKI_CHANGED = 1302, "wiki changed"
+    WIKI_CHECKED = 1303, "wiki checked"
     # 1100s: emergency
     EMERGENCY_TRIAGE_RECORDED = 1101, "emergency triage recorded"
     EMERGENCY_LOCATION_TRACED = 1102, "emergency location traced"

@@ -10,7 +10,6 @@ Usage:
         [message] = sink.to("reader@example.net")
 """
 
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safetydesk.accounts.models import User
 from safetydesk.accounts.roles import Role
+from safetydesk.lib.net import free_port
 
 TEST_PASSWORD = "correct horse battery staple"  # noqa: S105
 
@@ -92,13 +92,6 @@ class PersonaTestCase(Personas, TestCase):
 
 
 # --- Servers on 127.0.0.1 -----------------------------------------------------------------------
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def smtp_mailers(port: int, timeout: float = 5) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from django.tasks import task
 from django.test import SimpleTestCase
 
-from safetydesk.lib.testing import free_port
+from safetydesk.lib.net import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 DEADLINE = 30.0

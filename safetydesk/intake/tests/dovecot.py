@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from safetydesk.lib.testing import free_port
+from safetydesk.lib.net import free_port
 
 DOVECOT = Path("/usr/sbin/dovecot")
 

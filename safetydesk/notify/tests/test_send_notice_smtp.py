@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from safetydesk.audit.models import AuditEvent, AuditEventType
 from safetydesk.cases.actions import do_create_case
-from safetydesk.lib.testing import PersonaTestCase, free_port, mail_to_smtp_server, smtp_mailers
+from safetydesk.lib.net import free_port
+from safetydesk.lib.testing import PersonaTestCase, mail_to_smtp_server, smtp_mailers
 from safetydesk.notify.actions import do_queue_notice
 from safetydesk.notify.models import Notice, NoticeStatus
 from safetydesk.notify.tasks import BACKOFF, MAX_ATTEMPTS, send_due_notices

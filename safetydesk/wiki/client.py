@@ -1,0 +1,175 @@
+"""A thin client for the MediaWiki Action API (INTEROP §4), logged in with a bot password.
+
+    client = WikiClient("https://en.wikipedia.org/w/api.php", name="enwiki")
+    client.login("TSOffice@safetydesk", password)
+    client.block("Vandal", expiry="infinite", reason="Office action")
+
+Every request asks for JSON (formatversion 2) and carries `maxlag` (settings.WIKI_MAXLAG), as
+Wikimedia asks of non-interactive clients; a `maxlag` answer is waited out (its Retry-After, at
+least settings.WIKI_MAXLAG_WAIT_SECONDS) and retried a few times before it is raised as a
+TransientWikiError. Other failures are raised at once, transient or permanent (wiki.errors):
+retrying those is the caller's decision (the enforcement outbox retries with its own backoff).
+
+A bad CSRF token (a session that expired) is fetched again once. Nothing here knows about
+cases: it sends what it is given, and reasons are the caller's responsibility.
+"""
+
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from http.cookiejar import CookieJar
+from typing import Any
+
+from django.conf import settings
+
+from safetydesk.wiki.errors import PermanentWikiError, TransientWikiError, WikiError, WikiLoginFailed, api_error
+
+
+class WikiClient:
+    def __init__(
+        self,
+        api_url: str,
+        *,
+        name: str = "",
+        timeout: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.api_url = api_url
+        self.name = name or urllib.parse.urlsplit(api_url).netloc
+        self.timeout = timeout if timeout is not None else settings.WIKI_TIMEOUT_SECONDS
+        self.sleep = sleep
+        self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        self._tokens: dict[str, str] = {}
+
+    # --- session ----------------------------------------------------------------------------
+
+    def login(self, username: str, password: str) -> str:
+        """Log in with a bot password (`User@AppId`); returns the account name the wiki names."""
+        token = self.query(meta="tokens", type="login")["tokens"]["logintoken"]
+        result = self._call({"action": "login", "lgname": username, "lgpassword": password, "lgtoken": token}, True)
+        login = result.get("login", {})
+        if login.get("result") != "Success":
+            reason = login.get("reason") or login.get("result") or "no reason given"
+            if isinstance(reason, dict):  # formatversion 2 may give a message object
+                reason = reason.get("text") or reason.get("key") or json.dumps(reason)
+            raise WikiLoginFailed("login-failed", str(reason), wiki=self.name)
+        self._tokens.clear()
+        return str(login.get("lgusername", username))
+
+    def token(self, kind: str = "csrf") -> str:
+        if kind not in self._tokens:
+            self._tokens[kind] = self.query(meta="tokens", type=kind)["tokens"][f"{kind}token"]
+        return self._tokens[kind]
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def query(self, **params: Any) -> dict[str, Any]:
+        """`action=query` with these parameters; returns the `query` object."""
+        return dict(self._call({"action": "query", **params}, False).get("query", {}))
+
+    def site(self) -> dict[str, Any]:
+        """The wiki's generator and name, and the extensions it runs (by name)."""
+        info = self.query(meta="siteinfo", siprop="general|extensions")
+        general = info.get("general", {})
+        return {
+            "sitename": general.get("sitename", ""),
+            "generator": general.get("generator", ""),
+            "extensions": sorted(e.get("name", "") for e in info.get("extensions", [])),
+        }
+
+    def me(self) -> dict[str, Any]:
+        """The logged-in account: name, groups and rights (what the bot password's grants allow)."""
+        user = self.query(meta="userinfo", uiprop="groups|rights")["userinfo"]
+        return {"name": user.get("name", ""), "groups": user.get("groups", []), "rights": user.get("rights", [])}
+
+    def log_events(self, log_type: str, *, title: str = "", limit: int = 50) -> list[dict[str, Any]]:
+        """The newest entries of one log (block, delete, suppress, protect …), optionally for one
+        title (a block's title is User:Name)."""
+        params: dict[str, Any] = {"list": "logevents", "letype": log_type, "lelimit": limit}
+        if title:
+            params["letitle"] = title
+        return list(self.query(**params).get("logevents", []))
+
+    def active_blocks(self, user: str) -> list[dict[str, Any]]:
+        return list(
+            self.query(list="blocks", bkusers=user, bkprop="id|user|by|timestamp|expiry|reason").get("blocks", [])
+        )
+
+    # --- acting -----------------------------------------------------------------------------
+
+    def post(self, action: str, *, token_kind: str = "csrf", **params: Any) -> dict[str, Any]:  # noqa: S107 (a kind)
+        """A write: POST with a token of that kind; a stale token is fetched again once."""
+        for attempt in (1, 2):
+            try:
+                return self._call({"action": action, **params, "token": self.token(token_kind)}, True)
+            except PermanentWikiError as error:
+                if error.code != "badtoken" or attempt == 2:
+                    raise
+                self._tokens.pop(token_kind, None)
+        raise AssertionError("unreachable")
+
+    def block(self, user: str, *, expiry: str, reason: str, reblock: bool = False) -> dict[str, Any]:
+        """A sitewide block of an account, with account creation and autoblock on."""
+        params: dict[str, Any] = {"user": user, "expiry": expiry, "reason": reason, "nocreate": 1, "autoblock": 1}
+        if reblock:
+            params["reblock"] = 1
+        return dict(self.post("block", **params)["block"])
+
+    def unblock(self, user: str, *, reason: str) -> dict[str, Any]:
+        return dict(self.post("unblock", user=user, reason=reason)["unblock"])
+
+    # --- the wire ---------------------------------------------------------------------------
+
+    def _call(self, params: dict[str, Any], write: bool) -> dict[str, Any]:
+        params = {**params, "format": "json", "formatversion": 2, "maxlag": settings.WIKI_MAXLAG}
+        for attempt in range(settings.WIKI_MAXLAG_RETRIES + 1):
+            body, retry_after = self._send(params, write)
+            error = body.get("error")
+            if not error:
+                return body
+            failure = api_error(
+                str(error.get("code", "")), str(error.get("info", "")), wiki=self.name, retry_after=retry_after
+            )
+            if failure.code != "maxlag" or attempt == settings.WIKI_MAXLAG_RETRIES:
+                raise failure
+            self.sleep(max(retry_after or 0.0, settings.WIKI_MAXLAG_WAIT_SECONDS))
+        raise AssertionError("unreachable")
+
+    def _send(self, params: dict[str, Any], write: bool) -> tuple[dict[str, Any], float | None]:
+        encoded = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
+        if write:
+            # api_url is http(s) only: wiki.actions.check_api_url admits nothing else.
+            request = urllib.request.Request(self.api_url, data=encoded.encode(), method="POST")  # noqa: S310
+        else:
+            request = urllib.request.Request(f"{self.api_url}?{encoded}")  # noqa: S310
+        request.add_header("User-Agent", settings.WIKI_USER_AGENT)
+        try:
+            with self._opener.open(request, timeout=self.timeout) as response:
+                raw = response.read()
+                retry_after = _seconds(response.headers.get("Retry-After"))
+        except urllib.error.HTTPError as exc:
+            kind = TransientWikiError if exc.code >= 500 or exc.code == 429 else PermanentWikiError
+            raise kind(f"http-{exc.code}", f"the wiki answered HTTP {exc.code} {exc.reason}", wiki=self.name) from exc
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise TransientWikiError("unreachable", f"the wiki did not answer: {reason}", wiki=self.name) from exc
+        try:
+            body = json.loads(raw)
+        except ValueError as exc:
+            raise TransientWikiError("bad-response", "the wiki's answer was not JSON", wiki=self.name) from exc
+        if not isinstance(body, dict):
+            raise TransientWikiError("bad-response", "the wiki's answer was not a JSON object", wiki=self.name)
+        return body, retry_after
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+__all__ = ["WikiClient", "WikiError"]
