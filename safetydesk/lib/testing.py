@@ -10,6 +10,7 @@ Usage:
         [message] = sink.to("reader@example.net")
 """
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,9 +26,22 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safetydesk.accounts.models import User
 from safetydesk.accounts.roles import Role
-from safetydesk.lib.net import free_port
+from safetydesk.lib.processes import free_port
 
 TEST_PASSWORD = "correct horse battery staple"  # noqa: S105
+
+
+def own_environment(var_dir: str) -> dict[str, str]:
+    """The environment for a `safetydesk` subprocess of a test, with a var/ (keys, SQLite
+    database) of its own: the operator's environment less anything that would point at another
+    database, task backend or settings module (CI runs the suite with DATABASE_URL set)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SAFETYDESK_", "DJANGO_", "DATABASE_", "TASKS_", "SECRET_KEY"))
+    }
+    env.update(SAFETYDESK_ENV="development", SAFETYDESK_VAR_DIR=var_dir)
+    return env
 
 
 def make_staff(username: str, *roles: str, **fields: Any) -> User:

@@ -23,7 +23,7 @@ from types import TracebackType
 
 from django.conf import settings
 
-from safetydesk.lib.net import free_port
+from safetydesk.lib.processes import free_port, stop_process
 
 OFFICE_ACCOUNT = "TSOffice"
 APP_ID = "safetydesk"
@@ -172,13 +172,7 @@ class DevWiki:
         raise DevWikiError(f"the wiki did not answer on {self.url} within {START_SECONDS:g}s")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.process = None
 
     def __enter__(self) -> "DevWiki":

@@ -23,7 +23,8 @@ from pathlib import Path
 from django.tasks import task
 from django.test import SimpleTestCase
 
-from safetydesk.lib.net import free_port
+from safetydesk.lib.processes import free_port
+from safetydesk.lib.testing import own_environment
 
 ROOT = Path(__file__).resolve().parents[3]
 DEADLINE = 30.0
@@ -69,14 +70,7 @@ class ServeCommandTests(SimpleTestCase):
         super().setUpClass()
         cls.var_dir = tempfile.mkdtemp(prefix="safetydesk-serve-")
         cls.addClassCleanup(shutil.rmtree, cls.var_dir, ignore_errors=True)
-        # The operator's environment, less anything that would point at another database,
-        # task backend or settings module (CI runs the suite with DATABASE_URL set).
-        cls.env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("SAFETYDESK_", "DJANGO_", "DATABASE_", "TASKS_", "SECRET_KEY"))
-        }
-        cls.env.update(SAFETYDESK_ENV="development", SAFETYDESK_VAR_DIR=cls.var_dir)
+        cls.env = own_environment(cls.var_dir)
         cls.safetydesk("migrate", "--verbosity", "0")
 
     # The subprocess calls below run our own command (sys.executable) with fixed arguments.

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from safetydesk.lib.net import free_port
+from safetydesk.lib.processes import free_port, stop_process
 
 DOVECOT = Path("/usr/sbin/dovecot")
 
@@ -163,13 +163,7 @@ class DovecotServer:
         return result
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         if self.process is not None and self.process.stderr is not None:
             self.process.stderr.close()
         shutil.rmtree(self.root, ignore_errors=True)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from safetydesk.audit.models import AuditEvent, AuditEventType
 from safetydesk.cases.actions import do_create_case
-from safetydesk.lib.net import free_port
+from safetydesk.lib.processes import free_port
 from safetydesk.lib.testing import PersonaTestCase, mail_to_smtp_server, smtp_mailers
 from safetydesk.notify.actions import do_queue_notice
 from safetydesk.notify.models import Notice, NoticeStatus

@@ -1,6 +1,5 @@
 """`safetydesk devwiki` installs and serves a MediaWiki, registers it, and stops on Ctrl+C."""
 
-import os
 import shutil
 import signal
 import subprocess
@@ -15,7 +14,8 @@ from unittest import skipUnless
 import pytest
 from django.test import SimpleTestCase
 
-from safetydesk.lib.net import free_port
+from safetydesk.lib.processes import free_port
+from safetydesk.lib.testing import own_environment
 from safetydesk.wiki.devwiki import mediawiki_installed
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -27,12 +27,7 @@ class DevwikiCommandTests(SimpleTestCase):
         self.var_dir = tempfile.mkdtemp(prefix="safetydesk-devwiki-")
         self.addCleanup(shutil.rmtree, self.var_dir, ignore_errors=True)
         # Its own SQLite database under its own var/, whatever database the suite runs on.
-        self.env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("SAFETYDESK_", "DJANGO_", "DATABASE_", "TASKS_", "SECRET_KEY"))
-        }
-        self.env.update(SAFETYDESK_ENV="development", SAFETYDESK_VAR_DIR=self.var_dir)
+        self.env = own_environment(self.var_dir)
         self.safetydesk("migrate", "--verbosity", "0")
 
     def safetydesk(self, *args: str) -> subprocess.CompletedProcess[str]:
