@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "safetydesk.emergency",
     "safetydesk.oncall",
     "safetydesk.wiki",
+    "safetydesk.enforcement",
     "safetydesk.api",
 ]
 
@@ -304,6 +305,19 @@ WIKI_MAXLAG = env_int("SAFETYDESK_WIKI_MAXLAG", 5)
 WIKI_MAXLAG_WAIT_SECONDS = float(env_str("SAFETYDESK_WIKI_MAXLAG_WAIT_SECONDS", "5"))
 WIKI_MAXLAG_RETRIES = env_int("SAFETYDESK_WIKI_MAXLAG_RETRIES", 3)
 WIKI_TIMEOUT_SECONDS = float(env_str("SAFETYDESK_WIKI_TIMEOUT_SECONDS", "30"))
+# [P] The log reason of every office action on a wiki: "Office action" and the policy, never a
+# fact of the case (DOMAIN §3.4).
+OFFICE_ACTION_REASON = env_str(
+    "SAFETYDESK_OFFICE_ACTION_REASON", "Office action: [[m:Special:MyLanguage/Office actions|Office actions policy]]"
+)
+# [P] Waits after the 1st, 2nd, … transient failure of an execution (a wiki down, lagged, slow);
+# after the last it has failed and needs a person. A wiki's Retry-After wins when longer.
+ENFORCEMENT_RETRY_SECONDS = [
+    int(s) for s in env_list("SAFETYDESK_ENFORCEMENT_RETRY_SECONDS", ["30", "120", "600", "1800", "3600"])
+]
+# An execution "running" for longer than this belongs to a worker that died: it is tried again
+# (reading the wiki first, so what the dead worker did is not done twice).
+ENFORCEMENT_RUNNING_TIMEOUT_SECONDS = env_int("SAFETYDESK_ENFORCEMENT_RUNNING_TIMEOUT_SECONDS", 300)
 # Debian's mediawiki package: `safetydesk devwiki` and the integration tests install from here.
 MEDIAWIKI_DIR = env_str("SAFETYDESK_MEDIAWIKI_DIR", "/usr/share/mediawiki")
 

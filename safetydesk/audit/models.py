@@ -69,6 +69,12 @@ class AuditEventType(models.IntegerChoices):
     WIKI_ADDED = 1301, "wiki added"
     WIKI_CHANGED = 1302, "wiki changed"
     WIKI_CHECKED = 1303, "wiki checked"
+    # 1400s: office actions carried out (enforcement)
+    OFFICE_ACTION_CARRIED_OUT = 1401, "office action sent to be carried out"
+    OFFICE_ACTION_EXECUTED = 1402, "office action carried out on a wiki"
+    OFFICE_ACTION_EXECUTION_DEFERRED = 1403, "office action execution to be retried"
+    OFFICE_ACTION_EXECUTION_FAILED = 1404, "office action execution failed"
+    OFFICE_ACTION_ENFORCED = 1405, "office action carried out everywhere"
     # 1100s: emergency
     EMERGENCY_TRIAGE_RECORDED = 1101, "emergency triage recorded"
     EMERGENCY_LOCATION_TRACED = 1102, "emergency location traced"

@@ -43,6 +43,8 @@ class WikiClient:
         self.sleep = sleep
         self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
         self._tokens: dict[str, str] = {}
+        # The account logged in as (what the wiki's logs name as the performer).
+        self.account = ""
 
     # --- session ----------------------------------------------------------------------------
 
@@ -57,11 +59,15 @@ class WikiClient:
                 reason = reason.get("text") or reason.get("key") or json.dumps(reason)
             raise WikiLoginFailed("login-failed", str(reason), wiki=self.name)
         self._tokens.clear()
-        return str(login.get("lgusername", username))
+        self.account = str(login.get("lgusername", username.partition("@")[0]))
+        return self.account
 
     def token(self, kind: str = "csrf") -> str:
         if kind not in self._tokens:
-            self._tokens[kind] = self.query(meta="tokens", type=kind)["tokens"][f"{kind}token"]
+            token = self.query(meta="tokens", type=kind).get("tokens", {}).get(f"{kind}token")
+            if not token:
+                raise PermanentWikiError("no-token", f"the wiki gives no {kind} token", wiki=self.name)
+            self._tokens[kind] = str(token)
         return self._tokens[kind]
 
     # --- reading ----------------------------------------------------------------------------
@@ -100,15 +106,16 @@ class WikiClient:
 
     # --- acting -----------------------------------------------------------------------------
 
-    def post(self, action: str, *, token_kind: str = "csrf", **params: Any) -> dict[str, Any]:  # noqa: S107 (a kind)
-        """A write: POST with a token of that kind; a stale token is fetched again once."""
+    def post(self, action: str, *, kind: str = "csrf", **params: Any) -> dict[str, Any]:
+        """A write: POST with a token of `kind` (csrf unless the module has a kind of its own);
+        a stale token is fetched again once."""
         for attempt in (1, 2):
             try:
-                return self._call({"action": action, **params, "token": self.token(token_kind)}, True)
+                return self._call({"action": action, **params, "token": self.token(kind)}, True)
             except PermanentWikiError as error:
                 if error.code != "badtoken" or attempt == 2:
                     raise
-                self._tokens.pop(token_kind, None)
+                self._tokens.pop(kind, None)
         raise AssertionError("unreachable")
 
     def block(self, user: str, *, expiry: str, reason: str, reblock: bool = False) -> dict[str, Any]:
@@ -120,6 +127,17 @@ class WikiClient:
 
     def unblock(self, user: str, *, reason: str) -> dict[str, Any]:
         return dict(self.post("unblock", user=user, reason=reason)["unblock"])
+
+    # CentralAuth (INTEROP §4.1): only on a wiki that runs it; elsewhere the API says `badvalue`.
+
+    def global_account(self, user: str) -> dict[str, Any]:
+        """`meta=globaluserinfo`: whether the global account exists and is locked."""
+        return dict(self.query(meta="globaluserinfo", guiuser=user).get("globaluserinfo", {}))
+
+    def lock(self, user: str, *, reason: str) -> dict[str, Any]:
+        """Lock a global account (its own token type, `setglobalaccountstatus`)."""
+        module = "setglobalaccountstatus"
+        return dict(self.post(module, kind=module, user=user, locked="lock", reason=reason))
 
     # --- the wire ---------------------------------------------------------------------------
 

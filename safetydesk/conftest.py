@@ -1,6 +1,8 @@
-"""A farm of two real MediaWiki wikis (Debian's package on PHP's built-in server), started once
-for the test session and stopped at its end. Classes ask for it with
-@pytest.mark.usefixtures("farm") and find the wikis on self.farm."""
+"""Fixtures shared across the apps' tests.
+
+A farm of two real MediaWiki wikis (Debian's package on PHP's built-in server), started once
+for the test session when a test first asks for it and stopped at the session's end. Classes ask
+for it with @pytest.mark.usefixtures("farm") and find the wikis on self.farm."""
 
 from collections.abc import Iterator
 

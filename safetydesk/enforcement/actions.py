@@ -1,0 +1,153 @@
+"""Carrying out a decided office action: planning its executions, confirming those done by hand,
+and closing the action once every execution is confirmed.
+
+Planning a Foundation global ban (DOMAIN §7, INTEROP §4.1): a global lock on the first wiki of
+the farm that runs CentralAuth, which locks the account everywhere; else an indefinite block on
+every wiki of the farm; with no wiki registered, one execution a staff member carries out by
+hand and confirms. The executions are committed with the action's new status, then sent by the
+task worker (enforcement.tasks), so nothing decided is lost to a crash.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safetydesk.accounts.permissions import can_work_case
+from safetydesk.audit.log import record_audit
+from safetydesk.audit.models import AuditEventType
+from safetydesk.enforcement.models import (
+    FINISHED,
+    ActionExecution,
+    ActionStatus,
+    ActionType,
+    ExecutionStatus,
+    OfficeAction,
+    Operation,
+)
+from safetydesk.lib.errors import Refusal
+from safetydesk.wiki.models import Wiki
+
+SYSTEM_ACTOR = "enforcement"
+# The types this outbox can carry out on a wiki so far; others wait for a person.
+ON_WIKI = frozenset({ActionType.FOUNDATION_GLOBAL_BAN, ActionType.GLOBAL_LOCK})
+
+
+class EnforcementRefusal(Refusal):
+    code = "enforcement_refused"
+    http_status = 422
+
+
+class EnforcementNotPermitted(EnforcementRefusal):
+    code = "enforcement_not_permitted"
+    http_status = 403
+
+
+def office_action_reason() -> str:
+    """The log reason of every office action on a wiki: "Office action" and the policy, never a
+    fact of the case (DOMAIN §3.4)."""
+    return str(settings.OFFICE_ACTION_REASON)
+
+
+def plan(action: OfficeAction) -> list[tuple[Wiki | None, str]]:
+    """(wiki, operation) for each execution the action needs on the farm as it is now."""
+    if action.action_type not in ON_WIKI:
+        return [(None, Operation.BY_HAND)]
+    wikis = list(Wiki.objects.order_by("name"))
+    central = next((wiki for wiki in wikis if wiki.has_centralauth), None)
+    if central is not None:
+        return [(central, Operation.GLOBAL_LOCK)]
+    if action.action_type == ActionType.GLOBAL_LOCK or not wikis:
+        return [(None, Operation.BY_HAND)]
+    return [(wiki, Operation.BLOCK) for wiki in wikis]
+
+
+@transaction.atomic
+def do_carry_out(*, office_action: OfficeAction, acting_user: Any) -> list[ActionExecution]:
+    """Start carrying out a decided action: its executions are committed and queued."""
+    action = OfficeAction.objects.select_for_update().select_related("case").get(pk=office_action.pk)
+    if not can_work_case(acting_user, action.case):
+        raise EnforcementNotPermitted(_("You may not carry out office actions on this case."))
+    if action.status != ActionStatus.APPROVED:
+        raise EnforcementRefusal(
+            _("This office action is already %(status)s; it is carried out only once.")
+            % {"status": action.get_status_display().lower()},
+            details={"status": action.status},
+        )
+    executions = []
+    for wiki, operation in plan(action):
+        manual = operation == Operation.BY_HAND
+        executions.append(
+            ActionExecution.objects.create(
+                office_action=action,
+                wiki=wiki,
+                operation=operation,
+                idempotency_key=f"{action.pk}:{wiki.name if wiki else '-'}:{operation}",
+                status=ExecutionStatus.AWAITING_STAFF if manual else ExecutionStatus.PENDING,
+            )
+        )
+    action.status, action.enforcing_since = ActionStatus.ENFORCING, timezone.now()
+    action.save(update_fields=["status", "enforcing_since"])
+    record_audit(
+        event_type=AuditEventType.OFFICE_ACTION_CARRIED_OUT,
+        actor=acting_user,
+        subject=action,
+        data={"case": action.case_id, "executions": [[e.pk, e.wiki_id, e.operation] for e in executions]},
+    )
+    pending = [e.pk for e in executions if e.status == ExecutionStatus.PENDING]
+    transaction.on_commit(lambda: _enqueue(pending))
+    return executions
+
+
+def _enqueue(execution_ids: list[int]) -> None:
+    from safetydesk.enforcement.tasks import execute
+
+    for execution_id in execution_ids:
+        execute.enqueue(execution_id)
+
+
+@transaction.atomic
+def do_confirm_by_hand(*, execution: ActionExecution, acting_user: Any, note: str) -> ActionExecution:
+    """A staff member says they carried out an execution that had no wiki to go to."""
+    execution = ActionExecution.objects.select_for_update().select_related("office_action__case").get(pk=execution.pk)
+    if not can_work_case(acting_user, execution.office_action.case):
+        raise EnforcementNotPermitted(_("You may not carry out office actions on this case."))
+    if execution.status != ExecutionStatus.AWAITING_STAFF:
+        raise EnforcementRefusal(
+            _("This step is not waiting for a person (it is %(status)s).")
+            % {"status": execution.get_status_display().lower()}
+        )
+    if not note.strip():
+        raise EnforcementRefusal(_("Say what you did and where (a log link or id)."), details={"field": "note"})
+    execution.status, execution.done_at = ExecutionStatus.CONFIRMED_BY_STAFF, timezone.now()
+    execution.confirmed_by, execution.note = acting_user, note.strip()[:2000]
+    execution.save()
+    record_audit(
+        event_type=AuditEventType.OFFICE_ACTION_EXECUTED,
+        actor=acting_user,
+        subject=execution,
+        data={"action": execution.office_action_id, "by_hand": True},
+    )
+    finish_if_complete(execution.office_action_id)
+    return execution
+
+
+def finish_if_complete(action_id: int) -> bool:
+    """Mark the action carried out once every execution is confirmed. Call inside the
+    transaction that finished an execution. True if it did."""
+    action = OfficeAction.objects.select_for_update().get(pk=action_id)
+    if action.status != ActionStatus.ENFORCING:
+        return False
+    if action.executions.exclude(status__in=FINISHED).exists():
+        return False
+    action.status, action.enforced_at = ActionStatus.ENFORCED, timezone.now()
+    action.save(update_fields=["status", "enforced_at"])
+    record_audit(
+        event_type=AuditEventType.OFFICE_ACTION_ENFORCED,
+        actor=SYSTEM_ACTOR,
+        subject=action,
+        data={"log_ids": list(action.executions.values_list("wiki__name", "log_id"))},
+    )
+    return True

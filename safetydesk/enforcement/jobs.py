@@ -1,0 +1,15 @@
+"""Periodic enforcement work (lib.periodic, run from the task workers' clock)."""
+
+import datetime as dt
+
+from django.tasks import task
+
+from safetydesk.enforcement.tasks import sweep_executions
+from safetydesk.lib.periodic import every
+
+
+@every(dt.timedelta(minutes=1))
+@task()
+def sweep_office_action_executions() -> int:
+    """Executions a dead worker left running, retries that are due, tasks that were lost."""
+    return sweep_executions()

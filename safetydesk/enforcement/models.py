@@ -1,0 +1,109 @@
+"""Office actions and the outbox that carries them out on the wikis (ARCHITECTURE §6.3).
+
+An `OfficeAction` is what was decided on a case; each concrete call on one wiki is an
+`ActionExecution` row, committed before anything is sent: a worker claims it, acts, reads the
+wiki's log to confirm, and records the log id. Without a wiki to act on, the execution waits for
+a staff member to carry it out by hand and confirm it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safetydesk.cases.models import Case
+from safetydesk.lib.crypto import EncryptedTextField
+from safetydesk.wiki.models import Wiki
+
+
+class ActionType(models.TextChoices):
+    # DOMAIN §4.2. A Foundation global ban is never a community one: they are separate types.
+    FOUNDATION_GLOBAL_BAN = "foundation_global_ban", _("Foundation global ban")
+    FOUNDATION_EVENT_BAN = "foundation_event_ban", _("Foundation event ban")
+    CONDUCT_WARNING = "conduct_warning", _("Conduct warning")
+    INTERACTION_BAN = "interaction_ban", _("Interaction ban")
+    ADVANCED_RIGHTS_REMOVAL = "advanced_rights_removal", _("Removal of advanced rights")
+    PARTIAL_FOUNDATION_BAN = "partial_foundation_ban", _("Partial Foundation ban")
+    CHILD_PROTECTION_ACTION = "child_protection_action", _("Child protection action")
+    DMCA_TAKEDOWN = "dmca_takedown", _("DMCA takedown")
+    LEGAL_CONTENT_REMOVAL = "legal_content_removal", _("Legal content removal")
+    PAGE_PROTECTION = "page_protection", _("Office protection")
+    REVISION_SUPPRESSION = "revision_suppression", _("Revision suppression")
+    PAGE_DELETION = "page_deletion", _("Page deletion")
+    RANGE_BLOCK = "range_block", _("Range block")
+    GLOBAL_LOCK = "global_lock", _("Global lock")
+
+
+class ActionStatus(models.TextChoices):
+    APPROVED = "approved", _("Decided, not yet carried out")
+    ENFORCING = "enforcing", _("Being carried out")
+    ENFORCED = "enforced", _("Carried out")
+    # An execution failed for good: a person must look (the wiki refused, or kept failing).
+    NEEDS_ATTENTION = "needs_attention", _("Needs attention")
+
+
+class OfficeAction(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="office_actions")
+    action_type = models.CharField(_("action"), max_length=32, choices=ActionType.choices)
+    # The account acted on (its name on the wikis). Encrypted until the action is public.
+    target = EncryptedTextField(_("account"))
+    # A MediaWiki expiry: "infinite" or a duration ("1 year") or an ISO time.
+    expiry = models.CharField(_("expiry"), max_length=64, default="infinite")
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.APPROVED)
+    decided_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    enforcing_since = models.DateTimeField(null=True, blank=True)
+    enforced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_type_display()} on case #{self.case_id}"
+
+
+class Operation(models.TextChoices):
+    BLOCK = "block", _("Block")
+    GLOBAL_LOCK = "global_lock", _("Global lock")
+    # What a person does by hand where no wiki is registered (the console names the action).
+    BY_HAND = "by_hand", _("Carried out by hand")
+
+
+class ExecutionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    RUNNING = "running", _("Being sent")
+    DONE = "done", _("Done and confirmed on the wiki")
+    FAILED = "failed", _("Failed")
+    AWAITING_STAFF = "awaiting_staff", _("Waiting for a staff member")
+    CONFIRMED_BY_STAFF = "confirmed_by_staff", _("Carried out by a staff member")
+
+
+FINISHED = frozenset({ExecutionStatus.DONE, ExecutionStatus.CONFIRMED_BY_STAFF})
+
+
+class ActionExecution(models.Model):
+    office_action = models.ForeignKey(OfficeAction, on_delete=models.PROTECT, related_name="executions")
+    wiki = models.ForeignKey(Wiki, null=True, blank=True, on_delete=models.PROTECT, related_name="executions")
+    operation = models.CharField(max_length=20, choices=Operation.choices)
+    # One row per action, wiki and operation: planning twice can never send twice.
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(max_length=20, choices=ExecutionStatus.choices, default=ExecutionStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    # The id of the wiki's log entry that shows it done (Special:Log), read back after acting.
+    log_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["office_action", "id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.operation} on {self.wiki or 'by hand'} for action #{self.office_action_id}"

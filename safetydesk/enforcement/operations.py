@@ -1,0 +1,49 @@
+"""What one execution does on one wiki: read first, act, read the log back.
+
+Reading first is what makes an execution safe to run again: a worker that died after the wiki
+acted leaves the execution to be retried, and the retry finds the office account's block (or
+the lock) already there and only records it. Each step returns the id of the wiki's log entry
+that shows it done; an act the log does not show yet is a transient error (tried again)."""
+
+from typing import Any
+
+from safetydesk.wiki.client import WikiClient
+from safetydesk.wiki.errors import TransientWikiError
+
+
+def block(client: WikiClient, target: str, *, expiry: str, reason: str) -> int:
+    """An office block of `target`: placed once; any other block already there (a community
+    admin's, or the office account's for another reason) is replaced, since an office action
+    overrides local ones. Ours is the office account's block with the office reason."""
+    blocks = client.active_blocks(target)
+    if any(b.get("by") == client.account and b.get("reason") == reason for b in blocks):
+        entry = _newest(client.log_events("block", title=f"User:{target}"), client.account, BLOCKS, reason)
+        if entry is not None:
+            return int(entry["logid"])
+    client.block(target, expiry=expiry, reason=reason, reblock=bool(blocks))
+    entry = _newest(client.log_events("block", title=f"User:{target}"), client.account, BLOCKS, reason)
+    if entry is None:
+        raise TransientWikiError("unverified", "the block is not in the wiki's block log yet", wiki=client.name)
+    return int(entry["logid"])
+
+
+def global_lock(client: WikiClient, target: str, *, reason: str) -> int:
+    """A CentralAuth lock of the global account `target`, unless it is locked already."""
+    if not client.global_account(target).get("locked"):
+        client.lock(target, reason=reason)
+    log = client.log_events("globalauth", title=f"User:{target}@global")
+    entry = _newest(log, client.account, ("setstatus",), reason)
+    if entry is None:
+        raise TransientWikiError("unverified", "the lock is not in the wiki's global account log yet", wiki=client.name)
+    return int(entry["logid"])
+
+
+BLOCKS = ("block", "reblock")
+
+
+def _newest(log: list[dict[str, Any]], account: str, actions: tuple[str, ...], reason: str) -> dict[str, Any] | None:
+    """The newest entry by `account` of one of `actions` with `reason` (logs list the newest first)."""
+    return next(
+        (e for e in log if e.get("user") == account and e.get("action") in actions and e.get("comment") == reason),
+        None,
+    )
