@@ -310,6 +310,8 @@ WIKI_TIMEOUT_SECONDS = float(env_str("SAFETYDESK_WIKI_TIMEOUT_SECONDS", "30"))
 OFFICE_ACTION_REASON = env_str(
     "SAFETYDESK_OFFICE_ACTION_REASON", "Office action: [[m:Special:MyLanguage/Office actions|Office actions policy]]"
 )
+# [P] Who the public ban list (/bans/) says banned the accounts on it.
+BAN_LIST_ORGANISATION = env_str("SAFETYDESK_BAN_LIST_ORGANISATION", "Wikimedia Foundation")
 # [P] Waits after the 1st, 2nd, … transient failure of an execution (a wiki down, lagged, slow);
 # after the last it has failed and needs a person. A wiki's Retry-After wins when longer.
 ENFORCEMENT_RETRY_SECONDS = [

@@ -11,5 +11,6 @@ urlpatterns = [
     path("notify/", include("safetydesk.notify.urls")),
     path("emergency/", include("safetydesk.emergency.urls")),
     path("oncall/", include("safetydesk.oncall.urls")),
+    path("bans/", include("safetydesk.enforcement.urls")),
     path("", include("safetydesk.console.urls")),
 ]
