@@ -310,6 +310,9 @@ WIKI_TIMEOUT_SECONDS = float(env_str("SAFETYDESK_WIKI_TIMEOUT_SECONDS", "30"))
 OFFICE_ACTION_REASON = env_str(
     "SAFETYDESK_OFFICE_ACTION_REASON", "Office action: [[m:Special:MyLanguage/Office actions|Office actions policy]]"
 )
+# [P] How long after the notice of an office action an appeal is accepted (DOMAIN §12.4: six
+# months, the DSA Art. 20 minimum); the notice names the last day.
+APPEAL_WINDOW_DAYS = env_int("SAFETYDESK_APPEAL_WINDOW_DAYS", 182)
 # [P] Who the public ban list (/bans/) says banned the accounts on it.
 BAN_LIST_ORGANISATION = env_str("SAFETYDESK_BAN_LIST_ORGANISATION", "Wikimedia Foundation")
 # [P] Waits after the 1st, 2nd, … transient failure of an execution (a wiki down, lagged, slow);

@@ -75,6 +75,7 @@ class AuditEventType(models.IntegerChoices):
     OFFICE_ACTION_EXECUTION_DEFERRED = 1403, "office action execution to be retried"
     OFFICE_ACTION_EXECUTION_FAILED = 1404, "office action execution failed"
     OFFICE_ACTION_ENFORCED = 1405, "office action carried out everywhere"
+    OFFICE_ACTION_SUBJECT_NOT_EMAILED = 1406, "office action notice not emailed (no address)"
     # 1100s: emergency
     EMERGENCY_TRIAGE_RECORDED = 1101, "emergency triage recorded"
     EMERGENCY_LOCATION_TRACED = 1102, "emergency location traced"

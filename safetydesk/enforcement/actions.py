@@ -150,4 +150,7 @@ def finish_if_complete(action_id: int) -> bool:
         subject=action,
         data={"log_ids": list(action.executions.values_list("wiki__name", "log_id"))},
     )
+    from safetydesk.enforcement.notices import notify_subject
+
+    notify_subject(action)
     return True

@@ -45,6 +45,8 @@ TEMPLATES: dict[str, TemplateKind] = {
         TemplateKind("defer_global", _("Deferred: stewards or global venues")),
         TemplateKind("defer_u4c", _("Deferred: the U4C")),
         TemplateKind("defer_event", _("Deferred: event organisers")),
+        # To the banned person, once the ban is carried out (enforcement.notices).
+        TemplateKind("office_action_global_ban", _("Notice: Foundation global ban, to the banned person")),
         # To legal counsel, not a party (emergency.actions.do_remind_legal_of_disclosure).
         TemplateKind(
             "disclosure_legal_review", _("Staff: a disclosure to law enforcement awaits Legal"), automatic=True
@@ -60,6 +62,9 @@ VARIABLES: dict[str, str | Promise] = {
     "received_at": _("When the report arrived (UTC)."),
     "dsa_notice": _("True when the report is a notice under Art. 16 of the EU Digital Services Act."),
     "venue_url": _("Where a deferred report should go (deferral replies)."),
+    "appeals_address": _("The appeals address (the Case Review Committee's channel)."),
+    "account": _("The account an office action was taken against (notices to that person)."),
+    "appeal_until": _("The last day an appeal is accepted (UTC, YYYY-MM-DD)."),
 }
 ALLOWED_TAGS = frozenset({"if", "elif", "else", "endif", "comment", "endcomment"})
 # Words an {% if %} may use besides variables.
@@ -232,4 +237,8 @@ def team_context() -> dict[str, str]:
         channel = channels.get(key)
         return channel.addresses[0] if channel is not None and channel.addresses else ""
 
-    return {"general_address": first_address("general"), "emergency_address": first_address("emergency")}
+    return {
+        "general_address": first_address("general"),
+        "emergency_address": first_address("emergency"),
+        "appeals_address": first_address("appeals"),
+    }

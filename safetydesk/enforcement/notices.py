@@ -1,0 +1,65 @@
+"""The private notice to the person an office action was taken against (DOMAIN §4.4, matrix
+step 10): what was done, its scope and duration, the policy, how to appeal and by when, and no
+evidence. Sent by email (notify, with delivery tracking) in the person's language, English
+when the template has none in it."""
+
+import datetime as dt
+
+from django.conf import settings
+
+from safetydesk.audit.log import record_audit
+from safetydesk.audit.models import AuditEventType
+from safetydesk.cases.models import Party, PartyRole
+from safetydesk.enforcement.models import ActionType, OfficeAction
+from safetydesk.notify.actions import do_queue_notice
+from safetydesk.notify.models import Notice
+
+SYSTEM_ACTOR = "enforcement"
+# The notify template of each action type that has a notice of its own so far.
+TEMPLATES: dict[str, str] = {ActionType.FOUNDATION_GLOBAL_BAN: "office_action_global_ban"}
+
+
+def subject_of(action: OfficeAction) -> Party | None:
+    """The case's subject whose account the action names (else its only subject)."""
+    subjects = list(action.case.parties.filter(role=PartyRole.SUBJECT))
+    named = [p for p in subjects if _same_account(p.wiki_username, action.target)]
+    if named:
+        return named[0]
+    return subjects[0] if len(subjects) == 1 else None
+
+
+def _same_account(a: str, b: str) -> bool:
+    # MediaWiki names: the first letter is case-insensitive, underscores are spaces.
+    def norm(name: str) -> str:
+        name = name.strip().replace("_", " ")
+        return name[:1].upper() + name[1:]
+
+    return bool(a) and norm(a) == norm(b)
+
+
+def notify_subject(action: OfficeAction) -> Notice | None:
+    """Queue the notice (inside the transaction that carried the action out; it is sent after
+    commit). Without an email address for the person, the audit trail says so and nobody is
+    written to: the team then leaves the notice on the user's talk page."""
+    key = TEMPLATES.get(action.action_type)
+    if key is None:
+        return None
+    party = subject_of(action)
+    if party is None or not party.email:
+        record_audit(
+            event_type=AuditEventType.OFFICE_ACTION_SUBJECT_NOT_EMAILED,
+            actor=SYSTEM_ACTOR,
+            subject=action,
+            data={"reason": "no subject" if party is None else "no email address"},
+        )
+        return None
+    enforced_at = action.enforced_at or action.decided_at
+    appeal_until = (enforced_at + dt.timedelta(days=settings.APPEAL_WINDOW_DAYS)).astimezone(dt.UTC).date()
+    return do_queue_notice(
+        case=action.case,
+        item=None,
+        recipient=party.email,
+        key=key,
+        language=party.language or "en",
+        context={"account": action.target, "appeal_until": appeal_until.isoformat()},
+    )
