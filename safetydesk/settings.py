@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "safetydesk.oncall",
     "safetydesk.wiki",
     "safetydesk.enforcement",
+    "safetydesk.reviews",
     "safetydesk.api",
 ]
 
@@ -309,6 +310,10 @@ WIKI_TIMEOUT_SECONDS = float(env_str("SAFETYDESK_WIKI_TIMEOUT_SECONDS", "30"))
 # fact of the case (DOMAIN §3.4).
 OFFICE_ACTION_REASON = env_str(
     "SAFETYDESK_OFFICE_ACTION_REASON", "Office action: [[m:Special:MyLanguage/Office actions|Office actions policy]]"
+)
+# The review matrix (DOMAIN §3.1): which review stages each office action type needs.
+REVIEW_MATRIX_FILE = env_str(
+    "SAFETYDESK_REVIEW_MATRIX_FILE", str(BASE_DIR / "safetydesk" / "reviews" / "review_matrix.toml")
 )
 # [P] How long after the notice of an office action an appeal is accepted (DOMAIN §12.4: six
 # months, the DSA Art. 20 minimum); the notice names the last day.

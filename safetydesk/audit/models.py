@@ -69,6 +69,10 @@ class AuditEventType(models.IntegerChoices):
     WIKI_ADDED = 1301, "wiki added"
     WIKI_CHANGED = 1302, "wiki changed"
     WIKI_CHECKED = 1303, "wiki checked"
+    # 1500s: the review cycle of office actions (reviews)
+    RECOMMENDATION_SUBMITTED = 1501, "office action recommended"
+    REVIEW_SIGNED = 1502, "review stage signed"
+    RECOMMENDATION_DECIDED = 1503, "office action decided"
     # 1400s: office actions carried out (enforcement)
     OFFICE_ACTION_CARRIED_OUT = 1401, "office action sent to be carried out"
     OFFICE_ACTION_EXECUTED = 1402, "office action carried out on a wiki"
