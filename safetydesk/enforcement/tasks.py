@@ -22,6 +22,7 @@ from safetydesk.audit.models import AuditEventType
 from safetydesk.enforcement import operations
 from safetydesk.enforcement.actions import SYSTEM_ACTOR, finish_if_complete, office_action_reason
 from safetydesk.enforcement.models import ActionExecution, ActionStatus, ExecutionStatus, OfficeAction, Operation
+from safetydesk.lib import outbox
 from safetydesk.wiki.actions import logged_in_client
 from safetydesk.wiki.errors import TransientWikiError, WikiError
 
@@ -122,22 +123,16 @@ def _record_failure(execution: ActionExecution, error: WikiError) -> str:
 
 def sweep_executions(now: dt.datetime | None = None) -> int:
     """Put back executions a dead worker left "running", and enqueue every pending one that is
-    due and whose task seems lost. Returns how many were enqueued. Safe anywhere, any time: the
-    claim decides who sends, and a retry reads the wiki before acting."""
+    due and whose task seems lost (lib.outbox.sweep); a retry reads the wiki before acting.
+    Returns how many were enqueued."""
     now = now or timezone.now()
-    stale = now - dt.timedelta(seconds=settings.ENFORCEMENT_RUNNING_TIMEOUT_SECONDS)
-    running_too_long = ActionExecution.objects.filter(status=ExecutionStatus.RUNNING, claimed_at__lt=stale)
-    reclaimed = list(running_too_long.values_list("pk", flat=True))
-    ActionExecution.objects.filter(pk__in=reclaimed, status=ExecutionStatus.RUNNING, claimed_at__lt=stale).update(
-        status=ExecutionStatus.PENDING, claimed_at=None, next_attempt_at=now,
-        last_error="the worker carrying it out stopped before it finished",
-    )  # fmt: skip
-    due = list(
-        ActionExecution.objects.filter(status=ExecutionStatus.PENDING, next_attempt_at__lte=now - ENQUEUE_GRACE)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:500]
+    return outbox.sweep(
+        ActionExecution,
+        pending=ExecutionStatus.PENDING,
+        in_flight=ExecutionStatus.RUNNING,
+        now=now,
+        stale_before=now - dt.timedelta(seconds=settings.ENFORCEMENT_RUNNING_TIMEOUT_SECONDS),
+        due_before=now - ENQUEUE_GRACE,
+        reason="the worker carrying it out stopped before it finished",
+        enqueue=execute.enqueue,
     )
-    ids = list(dict.fromkeys([*reclaimed, *due]))
-    for execution_id in ids:
-        execute.enqueue(execution_id)
-    return len(ids)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
+from safetydesk.lib import outbox
 from safetydesk.notify.delivery import DeliveryError
 from safetydesk.oncall.delivery import send
 from safetydesk.oncall.models import AlertKind, DeliveryStatus, OncallAlert, PageDelivery, Paging
@@ -145,26 +146,15 @@ def _record_failure(delivery: PageDelivery, error: DeliveryError) -> str:
 
 def sweep_deliveries(now: dt.datetime | None = None) -> int:
     """Put back deliveries a dead worker left "sending", and enqueue every pending delivery that
-    is due and whose task seems lost. Returns how many were enqueued. Safe anywhere, any time:
-    the claim decides who sends."""
+    is due and whose task seems lost (lib.outbox.sweep). Returns how many were enqueued."""
     now = now or timezone.now()
-    stale = now - dt.timedelta(seconds=settings.ONCALL_SENDING_TIMEOUT_SECONDS)
-    reclaimed = list(
-        PageDelivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=stale).values_list("pk", flat=True)
+    return outbox.sweep(
+        PageDelivery,
+        pending=DeliveryStatus.PENDING,
+        in_flight=DeliveryStatus.SENDING,
+        now=now,
+        stale_before=now - dt.timedelta(seconds=settings.ONCALL_SENDING_TIMEOUT_SECONDS),
+        due_before=now - ENQUEUE_GRACE,
+        reason="the worker sending it stopped before it finished",
+        enqueue=deliver.enqueue,
     )
-    for delivery_id in reclaimed:
-        PageDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING, claimed_at__lt=stale).update(
-            status=DeliveryStatus.PENDING,
-            claimed_at=None,
-            next_attempt_at=now,
-            last_error="the worker sending it stopped before it finished",
-        )
-    due = list(
-        PageDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now - ENQUEUE_GRACE)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:500]
-    )
-    ids = list(dict.fromkeys([*reclaimed, *due]))
-    for delivery_id in ids:
-        deliver.enqueue(delivery_id)
-    return len(ids)
