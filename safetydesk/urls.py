@@ -12,5 +12,6 @@ urlpatterns = [
     path("emergency/", include("safetydesk.emergency.urls")),
     path("oncall/", include("safetydesk.oncall.urls")),
     path("bans/", include("safetydesk.enforcement.urls")),
+    path("reviews/", include("safetydesk.reviews.urls")),
     path("", include("safetydesk.console.urls")),
 ]

@@ -59,6 +59,12 @@ class Recommendation(models.Model):
     def __str__(self) -> str:
         return f"recommendation #{self.pk} on case #{self.case_id}"
 
+    def action_type_labels(self) -> list[str]:
+        from safetydesk.enforcement.models import ActionType
+
+        labels = dict(ActionType.choices)
+        return [str(labels.get(t, t)) for t in self.action_types]
+
 
 class Verdict(models.TextChoices):
     CONCUR = "concur", _("Concur")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from safetydesk.reviews import views
+
+app_name = "reviews"
+urlpatterns = [
+    path("cases/<str:reference>/recommendations/", views.recommend, name="recommend"),
+    path("cases/<str:reference>/steps/<int:step_id>/", views.sign, name="sign"),
+    path("cases/<str:reference>/recommendations/<int:recommendation_id>/decision/", views.decide, name="decide"),
+    path("cases/<str:reference>/actions/<int:action_id>/carry-out/", views.carry_out, name="carry_out"),
+    path("cases/<str:reference>/executions/<int:execution_id>/confirm/", views.confirm, name="confirm"),
+]

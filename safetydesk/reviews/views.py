@@ -1,0 +1,113 @@
+"""The Office action panel's forms (posted from the case page, no JavaScript needed). Each view:
+access_case (which also records the access), one action, a message, back to the panel."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from safetydesk.accounts.permissions import access_case
+from safetydesk.cases.models import Case
+from safetydesk.console.views import staff_required
+from safetydesk.enforcement.actions import do_carry_out, do_confirm_by_hand
+from safetydesk.enforcement.models import ActionExecution, OfficeAction
+from safetydesk.lib.errors import Refusal
+from safetydesk.lib.http import client_ip
+from safetydesk.reviews.actions import do_decide, do_review, do_submit_recommendation
+from safetydesk.reviews.models import Recommendation, ReviewStep
+
+
+def _on_case(request: HttpRequest, reference: str, run: Callable[[Case, Any], str]) -> HttpResponse:
+    case = access_case(request.user, reference, ip_address=client_ip(request))
+    try:
+        messages.success(request, run(case, request.user))
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+    return redirect(reverse("console:case", args=[case.reference]) + "#office-action")
+
+
+def parse_warnings(text: str) -> list[dict[str, str]]:
+    """Prior warnings as typed, one a line: kind, date, link (the link may be left out)."""
+    warnings = []
+    for line in text.splitlines():
+        parts = line.split(maxsplit=2)
+        if parts:
+            warnings.append(
+                {
+                    "kind": parts[0],
+                    "date": parts[1] if len(parts) > 1 else "",
+                    "link": parts[2] if len(parts) > 2 else "",
+                }
+            )
+    return warnings
+
+
+@staff_required
+@require_POST
+def recommend(request: HttpRequest, reference: str) -> HttpResponse:
+    data = request.POST
+
+    def run(case: Case, user: Any) -> str:
+        do_submit_recommendation(
+            case=case, acting_user=user, action_types=data.getlist("action_types"), rationale=data.get("rationale", ""),
+            target=data.get("target", ""), expiry=data.get("expiry", "infinite"),
+            prior_warnings=parse_warnings(data.get("prior_warnings", "")),
+            direct_ban_justification=data.get("direct_ban_justification", ""),
+            include_conditional=data.getlist("include_conditional"),
+        )  # fmt: skip
+        return _("The recommendation is submitted for review.")
+
+    return _on_case(request, reference, run)
+
+
+@staff_required
+@require_POST
+def sign(request: HttpRequest, reference: str, step_id: int) -> HttpResponse:
+    def run(case: Case, user: Any) -> str:
+        step = get_object_or_404(ReviewStep, pk=step_id, recommendation__case=case)
+        do_review(
+            step=step, acting_user=user, verdict=request.POST.get("verdict", ""), note=request.POST.get("note", "")
+        )
+        return _("Your review is recorded.")
+
+    return _on_case(request, reference, run)
+
+
+@staff_required
+@require_POST
+def decide(request: HttpRequest, reference: str, recommendation_id: int) -> HttpResponse:
+    def run(case: Case, user: Any) -> str:
+        recommendation = get_object_or_404(Recommendation, pk=recommendation_id, case=case)
+        actions = do_decide(
+            recommendation=recommendation, acting_user=user, override_reason=request.POST.get("override_reason", "")
+        )
+        return _("Decided: %(count)s office action(s) ready to carry out.") % {"count": len(actions)}
+
+    return _on_case(request, reference, run)
+
+
+@staff_required
+@require_POST
+def carry_out(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+    def run(case: Case, user: Any) -> str:
+        action = get_object_or_404(OfficeAction, pk=action_id, case=case)
+        do_carry_out(office_action=action, acting_user=user)
+        return _("Sent to be carried out; the table shows each wiki's progress.")
+
+    return _on_case(request, reference, run)
+
+
+@staff_required
+@require_POST
+def confirm(request: HttpRequest, reference: str, execution_id: int) -> HttpResponse:
+    def run(case: Case, user: Any) -> str:
+        execution = get_object_or_404(ActionExecution, pk=execution_id, office_action__case=case)
+        do_confirm_by_hand(execution=execution, acting_user=user, note=request.POST.get("note", ""))
+        return _("Recorded as carried out by hand.")
+
+    return _on_case(request, reference, run)
