@@ -8,19 +8,16 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safetydesk.accounts.roles import Role
 from safetydesk.cases.actions import PartyData, do_add_note, do_assign_case, do_capture_evidence, do_create_case
 from safetydesk.cases.models import Case, Confidentiality, Priority
-from safetydesk.lib.testing import TEST_PASSWORD, make_staff
+from safetydesk.lib.testing import make_staff
+from tests.browser.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-
-def current_code(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
 
 
 def open_cases(specialist: Any, manager: Any) -> Case:
@@ -81,13 +78,7 @@ def test_it_signs_in_acknowledges_a_case_and_shows_it_on_the_timeline(
 
     # Sign in: password, then the code from the authenticator app.
     assert "/accounts/login/" in page.url
-    page.get_by_label("Username").fill("sam")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/accounts/login/code/**")
-    page.get_by_label("6-digit code").fill(current_code(device))
-    page.get_by_role("button", name="Verify").click()
-    page.wait_for_url(f"{live_server.url}/queue/")
+    sign_in(page, "sam", device, back_to=f"{live_server.url}/queue/")
 
     # The queue: highest priority first, our P0 case on top, overdue rows marked in words.
     rows = page.locator("table.cases tbody tr")

@@ -12,10 +12,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safetydesk.accounts.roles import Role
 from safetydesk.cases.actions import do_create_case
 from safetydesk.cases.models import CaseKind
-from safetydesk.lib.testing import TEST_PASSWORD, make_staff
+from safetydesk.lib.testing import make_staff
 from safetydesk.reviews.actions import do_review, do_submit_recommendation
 from safetydesk.reviews.models import ReviewStep, Verdict
-from tests.browser.test_journey import current_code
+from tests.browser.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -40,13 +40,7 @@ def test_a_director_records_a_dissent_on_the_review_panel(
 
     page = browser_context.new_page()
     page.goto(f"{live_server.url}/cases/{case.reference}/")
-    page.get_by_label("Username").fill("dan")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/accounts/login/code/**")
-    page.get_by_label("6-digit code").fill(current_code(device))
-    page.get_by_role("button", name="Verify").click()
-    page.wait_for_url(f"{live_server.url}/cases/{case.reference}/")
+    sign_in(page, "dan", device, back_to=f"{live_server.url}/cases/{case.reference}/")
 
     panel = page.locator("#office-action")
     assert "In review · Foundation global ban · Doxxer" in panel.locator("h4").first.inner_text()

@@ -1,0 +1,23 @@
+"""Signing in as staff do: password, then the code from the authenticator app."""
+
+from typing import Any
+
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safetydesk.lib.testing import TEST_PASSWORD
+
+
+def current_code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
+def sign_in(page: Any, username: str, device: TOTPDevice, *, back_to: str) -> None:
+    """On the sign-in page a protected address sent `page` to: sign in, and wait to be back."""
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/login/code/**")
+    page.get_by_label("6-digit code").fill(current_code(device))
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(back_to)
