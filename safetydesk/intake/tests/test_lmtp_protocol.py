@@ -5,8 +5,10 @@ The listener runs for real on a loopback port in a thread; the commit itself is 
 """
 
 import asyncio
+import faulthandler
 import re
 import smtplib
+import sys
 import tempfile
 import threading
 import time
@@ -32,7 +34,15 @@ class RunningListener:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
 
     def run(self, coroutine: Any, timeout: float = 30) -> Any:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+        try:
+            return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+        except TimeoutError:
+            # Seen twice under heavy load on CI, never alone: say where every thread stood.
+            faulthandler.dump_traceback(all_threads=True)
+            pending = [(f, f.done()) for f in self.listener.handler.pending]
+            receiving = [(t, t.done()) for t in self.listener.handler.receiving]
+            sys.stderr.write(f"LMTP handler at timeout: pending={pending} receiving={receiving}\n")
+            raise
 
     def __enter__(self) -> "RunningListener":
         self.thread.start()
