@@ -169,7 +169,7 @@ def do_review(*, step: ReviewStep, acting_user: Any, verdict: str, note: str = "
 
 def _stage_label(step: ReviewStep) -> str:
     stage = matrix().stages.get(step.stage)
-    return _(stage.label) if stage is not None else step.stage
+    return stage.name if stage is not None else step.stage
 
 
 # --- deciding -------------------------------------------------------------------------------

@@ -6,6 +6,18 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
+
+# The shipped stage names, for the translation catalogues (makemessages does not read TOML).
+# A name an operator's own matrix file introduces is shown as written.
+SHIPPED_LABELS = (
+    gettext_noop("Review by the team and its manager"),
+    gettext_noop("Review by the team's director"),
+    gettext_noop("Review by the department's chief"),
+    gettext_noop("Review by Legal"),
+    gettext_noop("Review by Communications"),
+    gettext_noop("Review by the executive director"),
+)
 
 
 @dataclass(frozen=True)
@@ -13,6 +25,11 @@ class Stage:
     key: str
     role: str
     label: str
+
+    @property
+    def name(self) -> str:
+        """The label in the active language."""
+        return gettext(self.label)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ CASE_EVENT_REVIEW = "review"
 def describe_review(event: CaseEvent, data: dict[str, Any], name: Namer) -> TimelineEntry:
     record = data.get("record", "")
     if record == "recommendation":
-        stages = [_(matrix().stages[s].label) if s in matrix().stages else s for s in data.get("stages", [])]
+        stages = [matrix().stages[s].name if s in matrix().stages else s for s in data.get("stages", [])]
         return TimelineEntry(event, title=_("Recommendation submitted for review"),
                              details=[Detail(_("Stages"), ", ".join(stages))])  # fmt: skip
     if record == "review":
@@ -26,7 +26,7 @@ def describe_review(event: CaseEvent, data: dict[str, Any], name: Namer) -> Time
             event,
             title=_("Review signed"),
             details=[
-                Detail(_("Stage"), _(stage.label) if stage else str(data.get("stage"))),
+                Detail(_("Stage"), stage.name if stage else str(data.get("stage"))),
                 Detail(_("Verdict"), str(verdict)),
             ],
         )

@@ -47,7 +47,7 @@ def office_action_panel(case: Case, user: Any) -> PanelView:
     )
     steps = list(ReviewStep.objects.filter(recommendation__case=case).select_related("reviewer").order_by("position"))
     signed_stages = {s.stage for s in steps if s.reviewer_id == user.pk and s.verdict}
-    labels = {key: stage.label for key, stage in table.stages.items()}
+    labels = {key: stage.name for key, stage in table.stages.items()}
     views = []
     for recommendation in recommendations:
         own = [s for s in steps if s.recommendation_id == recommendation.pk]

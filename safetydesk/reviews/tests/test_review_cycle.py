@@ -167,3 +167,16 @@ class ReviewCycleTests(PersonaTestCase):
         do_review(step=second.steps.get(stage="team"), acting_user=self.manager, verdict=Verdict.CONCUR)
         with pytest.raises(ReviewNotPermitted, match="one person signs one stage"):
             do_review(step=second.steps.get(stage="director"), acting_user=both, verdict=Verdict.CONCUR)
+
+
+def test_the_shipped_stage_names_are_translated() -> None:
+    from django.utils import translation
+
+    from safetydesk.reviews.matrix import matrix
+
+    stages = matrix().stages
+    with translation.override("es"):
+        assert stages["legal"].name == "Revisión por el equipo jurídico"
+    with translation.override("ja"):
+        assert stages["team"].name == "チームおよびマネージャーによる審査"
+    assert stages["executive"].name == "Review by the executive director"
