@@ -48,6 +48,7 @@ from safetydesk.cases.selectors import QueueFilters, case_detail, page_of, queue
 from safetydesk.cases.workflow import Field as WorkflowField
 from safetydesk.cases.workflow import evaluate, workflow_for
 from safetydesk.lib.http import client_ip
+from safetydesk.wiki.evidence import do_capture_from_wiki
 
 router = Router(tags=["cases"])
 
@@ -366,6 +367,11 @@ class EvidenceIn(InputSchema):
     description: str = Field("", max_length=300)
 
 
+class WikiEvidenceIn(InputSchema):
+    permalink: str = Field(..., max_length=1000)
+    description: str = Field("", max_length=300)
+
+
 
 def users_by_id(lead: int | None, assistants: list[int]) -> dict[int, User]:
     """The people an assignment names; InvalidData naming the field of any id that is unknown."""
@@ -577,3 +583,25 @@ def capture_evidence(request: HttpRequest, reference: str, payload: EvidenceIn) 
         description=payload.description,
     )
     return Status(201, EvidenceCreatedOut(evidence=evidence_out(evidence), case_version=evidence.case.version))
+
+
+@router.post(
+    "/{reference}/evidence/from-wiki",
+    response={201: EvidenceCreatedOut, **errors(404, 422)},
+    operation_id="captureEvidenceFromWiki",
+    summary="Capture a revision from a registered wiki by its permalink",
+    description=(
+        "The revision a permanent link or diff names is read from its wiki through the Action API "
+        "(text, author, time, comment) and kept with its SHA-256, so a later deletion on the wiki loses "
+        "nothing. 422 when the link names no revision, no registered wiki serves it, or the wiki cannot be "
+        "read now (details.transient: try again)."
+    ),
+)
+def capture_evidence_from_wiki(request: HttpRequest, reference: str, payload: WikiEvidenceIn) -> Status:
+    user = acting_user(request)
+    case = access_case(user, reference, ip_address=client_ip(request))
+    evidence = do_capture_from_wiki(
+        case=case, acting_user=user, permalink=payload.permalink, description=payload.description
+    )
+    return Status(201, EvidenceCreatedOut(evidence=evidence_out(evidence), case_version=evidence.case.version))
+

@@ -128,6 +128,27 @@ class WikiClient:
     def unblock(self, user: str, *, reason: str) -> dict[str, Any]:
         return dict(self.post("unblock", user=user, reason=reason)["unblock"])
 
+    def edit(self, title: str, *, text: str, summary: str) -> dict[str, Any]:
+        """Replace a page's text (creating it if need be); the answer names the new revision."""
+        return dict(self.post("edit", title=title, text=text, summary=summary)["edit"])
+
+    def revision(self, revid: int) -> dict[str, Any] | None:
+        """One revision with its page, author, time, comment, SHA-1 and wikitext; None if the
+        wiki has no such revision (or it is deleted and the account may not read it)."""
+        query = self.query(
+            revids=revid, prop="revisions", rvprop="ids|timestamp|user|comment|sha1|content", rvslots="main"
+        )
+        pages = query.get("pages", [])
+        if not pages or "revisions" not in pages[0]:
+            return None
+        page, revision = pages[0], pages[0]["revisions"][0]
+        slot = revision.get("slots", {}).get("main", {})
+        return {
+            "revid": revision["revid"], "title": page.get("title", ""), "timestamp": revision.get("timestamp", ""),
+            "user": revision.get("user", ""), "comment": revision.get("comment", ""), "sha1": revision.get("sha1", ""),
+            "content": slot.get("content", ""),
+        }  # fmt: skip
+
     # CentralAuth (INTEROP §4.1): only on a wiki that runs it; elsewhere the API says `badvalue`.
 
     def global_account(self, user: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ PATHS = {
     "/api/v1/cases/{reference}/notes": {"post"},
     "/api/v1/cases/{reference}/parties": {"post"},
     "/api/v1/cases/{reference}/evidence": {"post"},
+    "/api/v1/cases/{reference}/evidence/from-wiki": {"post"},
     "/api/v1/reports": {"post"},
     "/api/v1/reportincident": {"post"},
     "/api/v1/emergency/counts": {"get"},
