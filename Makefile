@@ -28,7 +28,7 @@ TOOL_ENV := SAFETYDESK_ENV=test
 # `make bench` runs this once on SQLite and once on PostgreSQL when one answers on 127.0.0.1.
 # Add a benchmark by appending `&& $(BIN)/python benchmarks/<name>.py` inside the quotes: one
 # shell, so that the DATABASE_URL put in front of $(BENCH_RUN) reaches every benchmark.
-BENCH_RUN = $(TOOL_ENV) sh -c '$(BIN)/python benchmarks/queue.py && $(BIN)/python benchmarks/intake.py'
+BENCH_RUN = $(TOOL_ENV) sh -c '$(BIN)/python benchmarks/queue.py && $(BIN)/python benchmarks/intake.py && $(BIN)/python benchmarks/emergency.py'
 BENCH_DATABASE := safetydesk_bench
 PG := -h 127.0.0.1 -p 5432 -U postgres
 
