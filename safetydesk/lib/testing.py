@@ -12,7 +12,8 @@ Usage:
 
 import os
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email import message_from_bytes
 from email.message import Message
@@ -29,6 +30,18 @@ from safetydesk.accounts.roles import Role
 from safetydesk.lib.processes import free_port
 
 TEST_PASSWORD = "correct horse battery staple"  # noqa: S105
+
+
+def wait_for[T](what: str, probe: Callable[[], T], timeout: float = 30.0, interval: float = 0.1) -> T:
+    """Poll `probe` until it returns something truthy and return that; fail naming `what`. For
+    tests that watch another thread or process (a server, a worker) reach a state."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = probe()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
 
 
 def own_environment(var_dir: str) -> dict[str, str]:

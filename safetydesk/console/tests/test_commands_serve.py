@@ -16,7 +16,6 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -24,10 +23,9 @@ from django.tasks import task
 from django.test import SimpleTestCase
 
 from safetydesk.lib.processes import free_port
-from safetydesk.lib.testing import own_environment
+from safetydesk.lib.testing import own_environment, wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
-DEADLINE = 30.0
 
 
 @task()
@@ -50,15 +48,6 @@ def children_of(pid: int) -> dict[int, str]:
             found[int(stat.parent.name)] = cmdline.replace(b"\0", b" ").decode()
     return found
 
-
-def wait_for[T](what: str, probe: Callable[[], T | None], timeout: float = DEADLINE) -> T:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = probe()
-        if value is not None:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
 
 
 class ServeCommandTests(SimpleTestCase):

@@ -8,10 +8,7 @@ happens in the listener's processing thread after the case commits, as a worker 
 """
 
 import datetime as dt
-import time
-from collections.abc import Callable
 from email.message import EmailMessage
-from typing import Any
 
 import time_machine
 from django.contrib.auth.models import Group
@@ -21,7 +18,7 @@ from django.utils import timezone
 from safetydesk.accounts.roles import Role
 from safetydesk.cases.models import Case, CaseKind
 from safetydesk.intake.tests.test_lmtp_protocol import RunningListener, deliver
-from safetydesk.lib.testing import make_staff, smtp_sink
+from safetydesk.lib.testing import make_staff, smtp_sink, wait_for
 from safetydesk.oncall.actions import do_add_shift
 from safetydesk.oncall.models import DeliveryStatus, Level, PageDelivery, Paging
 from safetydesk.oncall.paging import escalate_due
@@ -38,16 +35,6 @@ def threat() -> bytes:
         "A user wrote on my talk page that he will shoot everyone at Lincoln High School tomorrow morning."
     )
     return message.as_bytes()
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError(f"not seen within {timeout}s")
 
 
 class LmtpToPageTests(TransactionTestCase):
@@ -83,8 +70,8 @@ class LmtpToPageTests(TransactionTestCase):
             replies = deliver(listener.port, ["emergency@example.org"], threat())
             assert [code for code, _text in replies] == [250]
 
-            [page_mail] = wait_for(lambda: sink.to(self.primary.email))
-            wait_for(lambda: receiver.received)
+            [page_mail] = wait_for("the page at the SMTP server", lambda: sink.to(self.primary.email))
+            wait_for("the page at the webhook", lambda: receiver.received)
             case = Case.objects.get()
             assert (case.kind, case.priority) == (CaseKind.EMERGENCY, "P0")
             assert case.reference in page_mail["Subject"]
@@ -93,7 +80,7 @@ class LmtpToPageTests(TransactionTestCase):
             [hook] = receiver.payloads()
             assert (hook["case"], hook["round"], hook["step"]) == (case.reference, 0, "primary")
             assert hook["case_url"].endswith(f"/cases/{case.reference}/")
-            wait_for(lambda: Case.objects.get().state == "PAGED")
+            wait_for("the case to be PAGED", lambda: Case.objects.get().state == "PAGED")
             assert not sink.to(self.secondary.email)
 
             paging = Paging.objects.get(case=case)
@@ -102,10 +89,10 @@ class LmtpToPageTests(TransactionTestCase):
             with time_machine.travel(paging.created_at + dt.timedelta(minutes=15, seconds=1), tick=False):
                 assert escalate_due() == 1
 
-            [escalated] = wait_for(lambda: sink.to(self.secondary.email))
+            [escalated] = wait_for("the escalated page", lambda: sink.to(self.secondary.email))
             assert case.reference in escalated["Subject"]
-            wait_for(lambda: len(sink.to(self.primary.email)) == 2)  # paged again
-            wait_for(lambda: len(receiver.received) == 3)
+            wait_for("the second page", lambda: len(sink.to(self.primary.email)) == 2)  # paged again
+            wait_for("three webhook calls", lambda: len(receiver.received) == 3)
             assert sorted((p["round"], p["step"]) for p in receiver.payloads()) == [
                 (0, "primary"),
                 (1, "primary"),
@@ -113,5 +100,6 @@ class LmtpToPageTests(TransactionTestCase):
             ]
             # The receiver has the request before the worker records its answer.
             wait_for(
+                "every delivery marked delivered",
                 lambda: set(PageDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.DELIVERED}
             )
