@@ -26,7 +26,6 @@ import json  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
 import select  # noqa: E402
-import signal  # noqa: E402
 import smtplib  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402  # the listener, the server, one process per database
@@ -42,6 +41,7 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from benchmarks import intake  # noqa: E402
 from safetydesk.lib import benchmarking  # noqa: E402
 from safetydesk.lib.benchmarking import db_version, environment  # noqa: E402
+from safetydesk.lib.processes import free_port, stop_process  # noqa: E402
 
 REPO = HERE.parent
 BENCH_VAR = REPO / "var" / "bench-emergency"
@@ -198,11 +198,7 @@ class Listener:
         self.port = int(self.process.stdout.readline().decode().split()[3].rsplit(":", 1)[1])
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process, timeout=60)
         self.log.close()
 
 
@@ -269,9 +265,7 @@ def run_phase(name: str, args: argparse.Namespace, listener: Listener, arrivals:
                 sender_errors.append(f"{type(exc).__name__}: {exc}")
             time.sleep(max(0.0, args.interval - (time.monotonic() - t0)))
 
-    thread = threading.Thread(target=sender)
-    thread.start()
-    thread.join()
+    sender()
     email_s: list[float] = []
     webhook_s: list[float] = []
     both_s: list[float] = []
@@ -315,7 +309,7 @@ def figures(values: list[float]) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     arrivals = Arrivals()
-    controller = Controller(Sink(arrivals), hostname="127.0.0.1", port=intake.free_port())
+    controller = Controller(Sink(arrivals), hostname="127.0.0.1", port=free_port())
     controller.start()
     hooks = webhook_server(arrivals)
     webhook_url = f"http://127.0.0.1:{hooks.server_address[1]}/page"

@@ -36,7 +36,6 @@ import math  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import signal  # noqa: E402
-import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402  # the server, the mbox import, and one process per database
 import threading  # noqa: E402
@@ -57,6 +56,7 @@ from urllib.parse import quote  # noqa: E402
 
 from safetydesk.lib import benchmarking  # noqa: E402
 from safetydesk.lib.benchmarking import db_version, environment  # noqa: E402
+from safetydesk.lib.processes import free_port  # noqa: E402
 
 REPO = HERE.parent
 BENCH_VAR = REPO / "var" / "bench-intake"
@@ -191,12 +191,6 @@ def postgres_autovacuum() -> str | None:
         setting = str(cursor.fetchone()[0])
     connections.close_all()
     return setting
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _die_with_parent() -> None:

@@ -19,7 +19,7 @@ def process_stuck_items() -> int:
     """Process items received but never processed (at most 500 a run). Returns how many."""
     from safetydesk.intake.triage import triage_pending
 
-    return triage_pending(grace=STUCK_AFTER, limit=500)
+    return triage_pending(grace=STUCK_AFTER, limit=500, yield_to_pages=False)
 
 
 @every(dt.timedelta(hours=6))

@@ -156,7 +156,6 @@ class Reading:
     the rules take milliseconds of CPU, and on SQLite a transaction holds the one write lock
     that every channel, the triage loop and the pager wait for."""
 
-    text: str
     language: str
     assessment: urgency.Assessment
     legal_kind: str
@@ -167,7 +166,6 @@ def read(item: IntakeItem, submission: Submission) -> Reading:
     text = f"{submission.subject}\n{submission.body}".strip()
     detected = submission.language or language.detect(submission.language_sample or text)
     return Reading(
-        text=text,
         language=detected,
         assessment=urgency.assess(text, detected),
         legal_kind=classify.legal_kind(text) if registry().get(item.channel).classify == "legal" else "",

@@ -27,27 +27,28 @@ logger = logging.getLogger("safetydesk.intake.triage")
 
 # Items taken per look at the table; each is processed in its own transaction.
 BATCH = 100
-# Queued tasks at or above this priority (pages: oncall.tasks.PAGE_PRIORITY) go before triage:
-# before each item the loop waits, up to URGENT_WAIT_SECONDS, until none is waiting. On SQLite,
-# where every write takes the one lock, a busy triage loop otherwise starved the pager under load.
-URGENT_TASK_PRIORITY = 50
+# Pages waiting in their queue (oncall.tasks.PAGING_QUEUE) go before triage: before each item
+# the loop waits, up to URGENT_WAIT_SECONDS, until none is waiting. On SQLite, where every
+# write takes the one lock, a busy triage loop otherwise starved the pager under load.
 URGENT_WAIT_SECONDS = 5.0
 
 
-def triage_pending(*, grace: dt.timedelta | None = None, limit: int = BATCH) -> int:
+def triage_pending(*, grace: dt.timedelta | None = None, limit: int = BATCH, yield_to_pages: bool = True) -> int:
     """Process the oldest received items, at most `limit`; returns how many were taken.
 
     Items younger than `grace` (settings.INTAKE_TRIAGE_GRACE_SECONDS) are left to the channel
     that received them: the form, email and urgent API reports are processed right after their
     commit, and taking one of those here would make it wait for this (low-priority) process.
     Two loops, or a loop and a channel, never process one item twice: process_item locks it
-    and checks it is still received."""
+    and checks it is still received. `yield_to_pages` is for the loop; a task worker sweeping
+    stuck items must not wait for pages, which it may be the one to send."""
     if grace is None:
         grace = dt.timedelta(seconds=settings.INTAKE_TRIAGE_GRACE_SECONDS)
     pending = IntakeItem.objects.filter(status=IntakeStatus.RECEIVED, received_at__lte=timezone.now() - grace)
     items = list(pending.order_by("received_at", "pk")[:limit])
     for item in items:
-        wait_for_urgent_tasks()
+        if yield_to_pages:
+            wait_for_urgent_tasks()
         process_item(item)  # quarantines what fails; never leaves an item half done
     return len(items)
 
@@ -55,7 +56,9 @@ def triage_pending(*, grace: dt.timedelta | None = None, limit: int = BATCH) -> 
 def wait_for_urgent_tasks() -> None:
     """Let urgent tasks (pages) run first; never longer than URGENT_WAIT_SECONDS at a time."""
     deadline = time.monotonic() + URGENT_WAIT_SECONDS
-    urgent = DBTaskResult.objects.ready().filter(priority__gte=URGENT_TASK_PRIORITY)
+    from safetydesk.oncall.tasks import PAGING_QUEUE
+
+    urgent = DBTaskResult.objects.ready().filter(queue_name=PAGING_QUEUE)
     while urgent.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
 

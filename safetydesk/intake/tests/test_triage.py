@@ -83,21 +83,21 @@ class TriageTests(TestCase):
 
 
 class UrgentTasksFirstTests(TestCase):
-    """Pages (tasks at priority 50 and above) go before triage: on SQLite a busy loop otherwise
-    held the write lock the pager needs (benchmarks/emergency.py)."""
+    """Pages (tasks in the paging queue) go before triage: on SQLite a busy loop otherwise held
+    the write lock the pager needs (benchmarks/emergency.py)."""
 
-    def queue_task(self, priority: int) -> DBTaskResult:
+    def queue_task(self, priority: int, queue: str = "default") -> DBTaskResult:
         return DBTaskResult.objects.create(
             args_kwargs={"args": [], "kwargs": {}},
             priority=priority,
             task_path="safetydesk.oncall.tasks.deliver",
-            queue_name="default",
+            queue_name=queue,
             backend_name="default",
             run_after=timezone.now() - dt.timedelta(seconds=1),
         )
 
     def test_it_waits_while_an_urgent_task_is_queued_then_goes_on(self) -> None:
-        self.queue_task(priority=90)
+        self.queue_task(priority=90, queue="paging")
         received("Someone keeps reverting every edit I make to the lighthouse article.")
 
         with mock.patch.object(triage, "URGENT_WAIT_SECONDS", 0.2):
