@@ -44,7 +44,6 @@ class EmergencyRecord:
     follow_ups: list[FollowUp]
     disclosures: list[Disclosure]
     investigations: list[InvestigationLink]
-    spawned_from: InvestigationLink | None
 
 
 def emergency_record(case: Case) -> EmergencyRecord:
@@ -55,7 +54,6 @@ def emergency_record(case: Case) -> EmergencyRecord:
         follow_ups=list(FollowUp.objects.filter(case=case).select_related("author")),
         disclosures=list(Disclosure.objects.filter(case=case).select_related("disclosed_by", "legal_confirmed_by")),
         investigations=list(InvestigationLink.objects.filter(emergency=case).select_related("investigation")),
-        spawned_from=InvestigationLink.objects.filter(investigation=case).select_related("emergency").first(),
     )
 
 

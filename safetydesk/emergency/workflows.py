@@ -62,9 +62,15 @@ class AdminHandoff:
 
 
 def _triage(case: Case) -> Any:
+    """The case's triage record, read once per Case object: the console evaluates every guard of
+    the page's transitions, and four of them ask. do_transition works on a freshly locked Case,
+    so a decision never rests on a stale read."""
     from safetydesk.emergency.models import TriageRecord
 
-    return TriageRecord.objects.filter(case=case).first()
+    try:
+        return case.emergency_triage
+    except TriageRecord.DoesNotExist:
+        return None
 
 
 def needs_triage_record(case: Case, user: Any, data: dict[str, Any]) -> str | None:

@@ -16,6 +16,7 @@ from safetydesk.accounts.permissions import (
     can_record_disclosure,
     can_record_functionary_report,
     can_work_emergency,
+    visible_cases,
 )
 from safetydesk.emergency import forms, selectors
 from safetydesk.emergency.models import FunctionaryDisclosureReport, TriageDecision
@@ -44,8 +45,11 @@ def emergency_panel(context: template.Context, case: Any) -> dict[str, Any]:
         "case": case,
         "record": record,
         "now": timezone.now(),
+        # Only the reports whose own case the viewer may open (they can be restricted).
         "functionary_reports": list(
-            FunctionaryDisclosureReport.objects.filter(related_case=case).select_related("case")
+            FunctionaryDisclosureReport.objects.filter(related_case=case, case__in=visible_cases(user)).select_related(
+                "case"
+            )
         ),
         "triage_form": triage_form,
         "location_form": (
