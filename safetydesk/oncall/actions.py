@@ -344,6 +344,7 @@ def do_check_rota_gaps(*, now: dt.datetime | None = None) -> list[OncallAlert]:
     now = now or timezone.now()
     raised: list[OncallAlert] = []
     delivery_ids: list[int] = []
+    to_tell: list[Any] | None = None  # read once, at the first gap
     with transaction.atomic():
         for level in Level:
             found = gaps(level, now, now + gap_horizon())
@@ -375,7 +376,9 @@ def do_check_rota_gaps(*, now: dt.datetime | None = None) -> list[OncallAlert]:
                         "ends_at": gap.ends_at.isoformat(),
                     },
                 )
-                for person in _managers_to_tell():
+                if to_tell is None:
+                    to_tell = _managers_to_tell()
+                for person in to_tell:
                     delivery = PageDelivery.objects.create(
                         alert=alert, channel=Channel.EMAIL, target=person.email, next_attempt_at=now, created_at=now
                     )

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from safetydesk.accounts.models import User
@@ -130,7 +130,7 @@ def failing_channels(
     now: dt.datetime | None = None, window: dt.timedelta = dt.timedelta(hours=24)
 ) -> list[ChannelHealth]:
     """Page channels with failures in the window: given up (failed) or retrying (pending after
-    an error). One query."""
+    an error), each with its latest error. One query."""
     now = now or timezone.now()
     rows = (
         PageDelivery.objects.filter(page__isnull=False, created_at__gte=now - window)
@@ -140,25 +140,24 @@ def failing_channels(
             failed=Count("id", filter=Q(status=DeliveryStatus.FAILED)),
             retrying=Count("id", filter=Q(status=DeliveryStatus.PENDING)),
             last=Max("created_at"),
+            last_error=Subquery(
+                PageDelivery.objects.filter(channel=OuterRef("channel"), target=OuterRef("target"))
+                .exclude(last_error="")
+                .order_by("-id")
+                .values("last_error")[:1]
+            ),
         )
         .order_by("channel", "target")
     )
     health = []
     for row in rows:
-        last = (
-            PageDelivery.objects.filter(channel=row["channel"], target=row["target"])
-            .exclude(last_error="")
-            .order_by("-id")
-            .values_list("last_error", flat=True)
-            .first()
-        )
         health.append(
             ChannelHealth(
                 row["channel"],
                 _display_target(row["channel"], row["target"]),
                 row["failed"],
                 row["retrying"],
-                last or "",
+                row["last_error"] or "",
                 row["last"],
             )
         )
