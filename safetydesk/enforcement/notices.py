@@ -10,11 +10,12 @@ from django.conf import settings
 from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
 from safetydesk.cases.models import Party, PartyRole
+from safetydesk.enforcement.actions import SYSTEM_ACTOR
 from safetydesk.enforcement.models import ActionType, OfficeAction
+from safetydesk.intake.grouping import normalize_username
 from safetydesk.notify.actions import do_queue_notice
 from safetydesk.notify.models import Notice
 
-SYSTEM_ACTOR = "enforcement"
 # The notify template of each action type that has a notice of its own so far.
 TEMPLATES: dict[str, str] = {ActionType.FOUNDATION_GLOBAL_BAN: "office_action_global_ban"}
 
@@ -29,12 +30,7 @@ def subject_of(action: OfficeAction) -> Party | None:
 
 
 def _same_account(a: str, b: str) -> bool:
-    # MediaWiki names: the first letter is case-insensitive, underscores are spaces.
-    def norm(name: str) -> str:
-        name = name.strip().replace("_", " ")
-        return name[:1].upper() + name[1:]
-
-    return bool(a) and norm(a) == norm(b)
+    return bool(a) and normalize_username(a) == normalize_username(b)
 
 
 def notify_subject(action: OfficeAction) -> Notice | None:

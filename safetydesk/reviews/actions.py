@@ -13,12 +13,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safetydesk.accounts.permissions import can_work_case
 from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
+from safetydesk.cases.actions import lock_case
 from safetydesk.cases.models import Case, CaseEvent, CaseKind
 from safetydesk.enforcement.models import ActionType, OfficeAction
 from safetydesk.lib.errors import Refusal
@@ -52,9 +54,11 @@ class ReviewNotPermitted(ReviewRefusal):
 
 
 def _timeline(case: Case, actor: Any, **data: Any) -> None:
+    """A row on the case's timeline; the case's version moves on, as for every change to it, so
+    that a form opened before this one is told the case changed."""
     from safetydesk.reviews.presenters import CASE_EVENT_REVIEW
 
-    actor = actor if getattr(actor, "pk", None) else None
+    Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=timezone.now())
     CaseEvent.objects.create(case=case, actor=actor, kind=CASE_EVENT_REVIEW, data=data)
 
 
@@ -75,7 +79,7 @@ def do_submit_recommendation(
     direct_ban_justification: str = "",
     include_conditional: Iterable[str] = (),
 ) -> Recommendation:
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = lock_case(case, None)
     if not can_work_case(acting_user, case):
         raise ReviewNotPermitted(_("You may not recommend office actions on this case."))
     if case.kind != CaseKind.OFFICE_ACTION:
@@ -149,8 +153,10 @@ def do_review(*, step: ReviewStep, acting_user: Any, verdict: str, note: str = "
         raise ReviewNotPermitted(_("This stage is signed by the role “%(role)s”.") % {"role": step.role})
     if acting_user.pk == recommendation.author_id:
         raise ReviewNotPermitted(_("The author of a recommendation cannot sign any of its review stages."))
+    # Stages are unique within a recommendation, and this one is unsigned: any other stage this
+    # person signed on the case, in this recommendation or an earlier one, is a second stage.
     signed = ReviewStep.objects.filter(recommendation__case=case, reviewer=acting_user).exclude(verdict="")
-    if signed.filter(recommendation=recommendation).exists() or signed.exclude(stage=step.stage).exists():
+    if signed.exclude(stage=step.stage).exists():
         raise ReviewNotPermitted(_("You have already signed a stage of this case; one person signs one stage."))
     if (verdict in SENDS_BACK or verdict == Verdict.DISSENT) and not note.strip():
         raise ReviewRefusal(_("Say why: the note goes with the file."), details={"field": "note"})
@@ -175,13 +181,15 @@ def _stage_label(step: ReviewStep) -> str:
 # --- deciding -------------------------------------------------------------------------------
 
 
-def decision_blockers(recommendation: Recommendation) -> list[str]:
+def decision_blockers(recommendation: Recommendation, steps: list[ReviewStep] | None = None) -> list[str]:
     """What stands between the recommendation and its decision without an override: each stage
-    not signed, and each that did not concur."""
+    not signed, and each that did not concur. `steps`: its steps, if already read."""
+    if steps is None:
+        steps = list(recommendation.steps.order_by("position"))
     return [
         _("%(stage)s: %(state)s")
         % {"stage": _stage_label(step), "state": step.get_verdict_display() if step.verdict else _("not signed")}
-        for step in recommendation.steps.order_by("position")
+        for step in steps
         if step.verdict != Verdict.CONCUR
     ]
 

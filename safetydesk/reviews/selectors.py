@@ -12,11 +12,16 @@ from safetydesk.reviews.matrix import matrix
 from safetydesk.reviews.models import Recommendation, RecommendationStatus, ReviewStep
 
 
+@dataclass(frozen=True)
+class StepRow:
+    step: ReviewStep
+    label: str
+
+
 @dataclass
 class RecommendationView:
     recommendation: Recommendation
-    steps: list[ReviewStep]
-    stage_labels: dict[str, str]
+    rows: list[StepRow]
     can_sign: ReviewStep | None = None
     blockers: list[str] = field(default_factory=list)
     may_decide: bool = False
@@ -51,12 +56,12 @@ def office_action_panel(case: Case, user: Any) -> PanelView:
     views = []
     for recommendation in recommendations:
         own = [s for s in steps if s.recommendation_id == recommendation.pk]
-        view = RecommendationView(recommendation, own, labels)
+        view = RecommendationView(recommendation, [StepRow(s, labels.get(s.stage, s.stage)) for s in own])
         if recommendation.status == RecommendationStatus.IN_REVIEW and works:
             waiting = next((s for s in own if not s.verdict), None)
             if waiting is not None and _may_sign(user, waiting, recommendation, signed_stages):
                 view.can_sign = waiting
-            view.blockers = decision_blockers(recommendation)
+            view.blockers = decision_blockers(recommendation, own)
             view.needs_override = bool(view.blockers)
             may_override = bool(user.roles & table.override_roles)
             view.may_decide = user.pk != recommendation.author_id and (not view.blockers or may_override)

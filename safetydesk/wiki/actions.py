@@ -141,7 +141,7 @@ def check_wiki(wiki: Wiki, *, acting_user: Any) -> WikiCheck:
         locked.last_check = {
             k: v for k, v in result.__dict__.items() if k not in {"has_centralauth", "has_globalblocking"}
         }
-        if result.error == "" or result.account:  # what the wiki said about itself, when it answered
+        if result.account:  # what the wiki said about itself, when it answered
             locked.has_centralauth, locked.has_globalblocking = result.has_centralauth, result.has_globalblocking
         locked.save()
         record_audit(

@@ -7,18 +7,17 @@ a bad parameter) will fail the same way until a person changes something."""
 from typing import Any
 
 # Error codes of the Action API that clear by themselves (INTEROP §4.1, Manual:Maxlag).
-TRANSIENT_CODES = frozenset({"maxlag", "readonly", "ratelimited", "internal_api_error_DBQueryError"})
+TRANSIENT_CODES = frozenset({"maxlag", "readonly", "ratelimited"})
 
 
 class WikiError(Exception):
     transient = False
 
-    def __init__(self, code: str, info: str, *, wiki: str = "", details: dict[str, Any] | None = None) -> None:
+    def __init__(self, code: str, info: str, *, wiki: str = "") -> None:
         super().__init__(f"{wiki + ': ' if wiki else ''}{code}: {info}")
         self.code = code
         self.info = info
         self.wiki = wiki
-        self.details = details or {}
 
 
 class TransientWikiError(WikiError):

@@ -9,8 +9,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from safetydesk.cases.actions import do_capture_evidence
-from safetydesk.cases.errors import InvalidData
+from safetydesk.accounts.permissions import can_work_case
+from safetydesk.cases.actions import check_permalink, do_capture_evidence
+from safetydesk.cases.errors import InvalidData, RoleNotPermitted
 from safetydesk.cases.models import Case, Evidence, EvidenceKind
 from safetydesk.wiki.actions import logged_in_client
 from safetydesk.wiki.errors import WikiError
@@ -39,11 +40,17 @@ def revision_of(permalink: str) -> tuple[int, bool] | None:
 def wiki_for(permalink: str) -> Wiki | None:
     """The registered wiki serving the permalink's host (by its API address)."""
     host = urllib.parse.urlsplit(permalink).netloc.lower()
-    return next((w for w in Wiki.objects.all() if urllib.parse.urlsplit(w.api_url).netloc.lower() == host), None)
+    wikis = Wiki.objects.only("pk", "name", "api_url")  # not the bot passwords of every wiki
+    return next((w for w in wikis if urllib.parse.urlsplit(w.api_url).netloc.lower() == host), None)
 
 
 def do_capture_from_wiki(*, case: Case, acting_user: Any, permalink: str, description: str = "") -> Evidence:
-    """Read the revision a permalink names from its wiki and keep it as evidence on the case."""
+    """Read the revision a permalink names from its wiki and keep it as evidence on the case.
+    Who may not change the case, or a link to no configured wiki, is refused before the wiki is
+    asked anything (do_capture_evidence checks both again when it stores)."""
+    if not can_work_case(acting_user, case):
+        raise RoleNotPermitted(_("You may read this case but not change it."))
+    check_permalink(permalink)
     named = revision_of(permalink)
     if named is None:
         raise InvalidData(
