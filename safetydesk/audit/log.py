@@ -73,6 +73,22 @@ def audit_batch() -> Iterator[None]:
         _local.batch = None
 
 
+@contextmanager
+def audit_savepoint() -> Iterator[None]:
+    """A savepoint inside audit_batch() whose failure may be caught: the rows recorded in the
+    block are dropped from the batch with the changes they record, and the exception goes on.
+    (A plain savepoint there would keep its rows; see audit_batch.)"""
+    batch: list[AuditEvent] | None = getattr(_local, "batch", None)
+    mark = len(batch) if batch is not None else 0
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        if batch is not None:
+            del batch[mark:]
+        raise
+
+
 def _append(events: list[AuditEvent]) -> None:
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     seq, prev_hash = head.seq, head.hash

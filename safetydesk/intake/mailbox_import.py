@@ -1,9 +1,11 @@
-"""Taking in mail one message at a time: shared by `intake email`, `intake mbox`, the LMTP
-listener and the IMAP poller.
+"""Taking in mail: shared by `intake email`, `intake mbox`, the LMTP listener and the IMAP poller.
 
 Each message is received (committed, intake.pipeline.receive_email) and then processed, in two
-transactions of its own, so a failure in one message never touches another, and a crash after
-the first transaction leaves a "received" item that intake.jobs.process_stuck_items finishes.
+transactions, so a crash after the first leaves a "received" item that
+intake.jobs.process_stuck_items finishes. A failure in one message never touches another: the
+mbox import receives and processes settings.INTAKE_BATCH_ITEMS messages to a transaction
+(`import_messages`), where each message has a savepoint of its own, and receives them one by one
+when a batch cannot be committed.
 Messages over settings.INTAKE_MAX_MESSAGE_BYTES are received all the same (kept raw) and end in
 quarantine with the reason "too large" (email_parse.MessageTooLarge); only the LMTP listener,
 whose sender keeps the message, refuses them before they arrive.
@@ -11,12 +13,12 @@ whose sender keeps the message, refuses them before they arrive.
 
 import logging
 import mailbox
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from safetydesk.intake.models import IntakeItem
-from safetydesk.intake.pipeline import IntakeResult, process_item, receive_email
+from safetydesk.intake.pipeline import IntakeResult, process_items, receive_email, receive_emails
 
 logger = logging.getLogger("safetydesk.intake.email")
 
@@ -46,17 +48,40 @@ def receive_message(raw: bytes, *, recipient: str) -> IntakeItem:
 
 def process_received(item: IntakeItem) -> Imported:
     """Process a committed item. Never raises: the item is kept whatever happens here."""
+    return process_received_together([item])[0]
+
+
+def process_received_together(items: Sequence[IntakeItem]) -> list[Imported]:
+    """Process committed items in one batch (intake.pipeline.process_items). Never raises."""
     try:
-        result = process_item(item)
+        results = process_items(items)
     except Exception as exc:  # even quarantining failed (database gone): the sweep retries later
-        logger.exception("intake item %s was received but could not be processed", item.pk)
-        return Imported(item, IntakeResult(item), error=f"{type(exc).__name__}: {exc}")
-    return Imported(result.item, result)
+        logger.exception("%s intake item(s) were received but could not be processed", len(items))
+        return [Imported(item, IntakeResult(item), error=f"{type(exc).__name__}: {exc}") for item in items]
+    return [Imported(result.item, result) for result in results]
 
 
 def import_message(raw: bytes, *, recipient: str) -> Imported:
     """Receive, then process, one message. Raises NotReceived only if nothing could be kept."""
     return process_received(receive_message(raw, recipient=recipient))
+
+
+def import_messages(raws: Sequence[bytes], *, recipient: str) -> list[Imported | NotReceived]:
+    """Receive, then process, several messages; for each, what became of it, or NotReceived if it
+    could not be kept (the others are kept all the same)."""
+    try:
+        received: list[IntakeItem | NotReceived] = list(receive_emails(raws, recipient=recipient))
+    except Exception:
+        logger.exception("a batch of %s messages could not be received; receiving them one by one", len(raws))
+        received = []
+        for raw in raws:
+            try:
+                received.append(receive_message(raw, recipient=recipient))
+            except NotReceived as exc:
+                received.append(exc)
+    items = [entry for entry in received if isinstance(entry, IntakeItem)]
+    processed = iter(process_received_together(items) if items else [])
+    return [entry if isinstance(entry, NotReceived) else next(processed) for entry in received]
 
 
 def mbox_messages(path: Path) -> Iterator[bytes]:

@@ -21,13 +21,14 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from safetydesk.intake.models import IntakeItem, IntakeStatus
-from safetydesk.intake.pipeline import process_item
+from safetydesk.intake.pipeline import process_items
 
 logger = logging.getLogger("safetydesk.intake.triage")
 
-# Items taken per look at the table; each is processed in its own transaction.
+# Items taken per look at the table; they are processed settings.INTAKE_BATCH_ITEMS to a
+# transaction (intake.pipeline.process_items).
 BATCH = 100
-# Pages waiting in their queue (oncall.tasks.PAGING_QUEUE) go before triage: before each item
+# Pages waiting in their queue (oncall.tasks.PAGING_QUEUE) go before triage: before each batch
 # the loop waits, up to URGENT_WAIT_SECONDS, until none is waiting. On SQLite, where every
 # write takes the one lock, a busy triage loop otherwise starved the pager under load.
 URGENT_WAIT_SECONDS = 5.0
@@ -39,17 +40,18 @@ def triage_pending(*, grace: dt.timedelta | None = None, limit: int = BATCH, yie
     Items younger than `grace` (settings.INTAKE_TRIAGE_GRACE_SECONDS) are left to the channel
     that received them: the form, email and urgent API reports are processed right after their
     commit, and taking one of those here would make it wait for this (low-priority) process.
-    Two loops, or a loop and a channel, never process one item twice: process_item locks it
-    and checks it is still received. `yield_to_pages` is for the loop; a task worker sweeping
+    Two loops, or a loop and a channel, never process one item twice: each item is locked and
+    checked to be still received. `yield_to_pages` is for the loop; a task worker sweeping
     stuck items must not wait for pages, which it may be the one to send."""
     if grace is None:
         grace = dt.timedelta(seconds=settings.INTAKE_TRIAGE_GRACE_SECONDS)
     pending = IntakeItem.objects.filter(status=IntakeStatus.RECEIVED, received_at__lte=timezone.now() - grace)
     items = list(pending.order_by("received_at", "pk")[:limit])
-    for item in items:
+    size = settings.INTAKE_BATCH_ITEMS
+    for start in range(0, len(items), size):
         if yield_to_pages:
             wait_for_urgent_tasks()
-        process_item(item)  # quarantines what fails; never leaves an item half done
+        process_items(items[start : start + size])  # quarantines what fails; never leaves an item half done
     return len(items)
 
 
