@@ -321,6 +321,11 @@ REVIEW_MATRIX_FILE = env_str(
 # [P] How long after the notice of an office action an appeal is accepted (DOMAIN §12.4: six
 # months, the DSA Art. 20 minimum); the notice names the last day.
 APPEAL_WINDOW_DAYS = env_int("SAFETYDESK_APPEAL_WINDOW_DAYS", 182)
+# [P] How long after an event's last day its organisers may still open the event-ban list shared
+# with them (DOMAIN §8.3: access is removed "upon completion of the event").
+EVENT_LIST_GRACE_DAYS = env_int("SAFETYDESK_EVENT_LIST_GRACE_DAYS", 7)
+# [P] Wrong access codes one share may be tried with per hour before it answers no more.
+EVENT_LIST_CODE_ATTEMPTS_PER_HOUR = env_int("SAFETYDESK_EVENT_LIST_CODE_ATTEMPTS_PER_HOUR", 10)
 # [P] Who the public ban list (/bans/) says banned the accounts on it.
 BAN_LIST_ORGANISATION = env_str("SAFETYDESK_BAN_LIST_ORGANISATION", "Wikimedia Foundation")
 # [P] Waits after the 1st, 2nd, … transient failure of an execution (a wiki down, lagged, slow);

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from safetydesk.api.urls import api
+from safetydesk.enforcement.event_ban_urls import organiser_patterns
 
 urlpatterns = [
     path("accounts/", include("safetydesk.accounts.urls")),
@@ -13,5 +14,7 @@ urlpatterns = [
     path("oncall/", include("safetydesk.oncall.urls")),
     path("bans/", include("safetydesk.enforcement.urls")),
     path("reviews/", include("safetydesk.reviews.urls")),
+    path("event-bans/", include("safetydesk.enforcement.event_ban_urls")),
+    path("event-list/", include(organiser_patterns)),
     path("", include("safetydesk.console.urls")),
 ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from safetydesk.accounts.roles import CASEWORK_ROLES, READ_ONLY_ROLES
+from safetydesk.accounts.roles import CASEWORK_ROLES, EVENT_BAN_READERS, READ_ONLY_ROLES
 
 # Role names never contain it (accounts.roles); it joins them in role_names().
 ROLE_SEPARATOR = "\n"
@@ -52,6 +52,10 @@ class User(AbstractUser):
     @property
     def can_read_internal(self) -> bool:
         return bool(self.roles & (CASEWORK_ROLES | READ_ONLY_ROLES))
+
+    @property
+    def can_read_event_bans(self) -> bool:
+        return bool(self.roles & EVENT_BAN_READERS)
 
     @property
     def is_locked(self) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from safetydesk.accounts.roles import PRIVILEGED_READERS, Role
+from safetydesk.accounts.roles import EVASION_DECIDERS, EVENT_BAN_KEEPERS, PRIVILEGED_READERS, Role
 from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
 from safetydesk.cases.models import NAMED_ONLY_LEVELS, Case, Confidentiality
@@ -149,3 +149,22 @@ def can_manage_wikis(actor: Any) -> bool:
     if isinstance(actor, str):
         return actor.startswith("cli:")
     return is_admin(actor)
+
+
+# --- Event bans (enforcement.event_bans) ---------------------------------------------------------
+
+
+def can_read_event_bans(user: Any) -> bool:
+    """DOMAIN §8.2: the list is T&S's, "limited to T&S and any necessary c-level or Legal team
+    members" (accounts.roles.EVENT_BAN_READERS)."""
+    return bool(getattr(user, "is_authenticated", False) and user.can_read_event_bans)
+
+
+def can_keep_event_bans(user: Any) -> bool:
+    """Adds events, names events on a ban, shares the list with organisers: the T&S team."""
+    return bool(getattr(user, "is_authenticated", False) and user.roles & EVENT_BAN_KEEPERS)
+
+
+def can_decide_evasion(user: Any) -> bool:
+    """DOMAIN §7.3: a lock for ban evasion needs a manager's sign-off, not the review cycle."""
+    return bool(getattr(user, "is_authenticated", False) and user.roles & EVASION_DECIDERS)

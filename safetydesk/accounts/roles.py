@@ -42,5 +42,12 @@ CASEWORK_ROLES = frozenset(
 READ_ONLY_ROLES = frozenset({Role.AUDITOR})
 # May name other people as members of a case they can see (restricted files).
 MEMBERSHIP_GRANTORS = frozenset({Role.MANAGER, Role.DIRECTOR})
+# May read the restricted event-ban list (DOMAIN §8.2), and may keep it.
+EVENT_BAN_READERS = frozenset(
+    {Role.SPECIALIST, Role.MANAGER, Role.DIRECTOR, Role.DEPT_CHIEF, Role.LEGAL_COUNSEL, Role.EXECUTIVE}
+)
+EVENT_BAN_KEEPERS = frozenset({Role.SPECIALIST, Role.MANAGER, Role.DIRECTOR})
+# May sign off a lock for ban evasion (DOMAIN §7.3).
+EVASION_DECIDERS = frozenset({Role.MANAGER, Role.DIRECTOR})
 # May open legal-privileged cases without being named on them.
 PRIVILEGED_READERS = frozenset({Role.LEGAL_COUNSEL, Role.DIRECTOR})

@@ -1,11 +1,12 @@
 """Carrying out a decided office action: planning its executions, confirming those done by hand,
 and closing the action once every execution is confirmed.
 
-Planning a Foundation global ban (DOMAIN §7, INTEROP §4.1): a global lock on the first wiki of
-the farm that runs CentralAuth, which locks the account everywhere; else an indefinite block on
-every wiki of the farm; with no wiki registered, one execution a staff member carries out by
-hand and confirms. The executions are committed with the action's new status, then sent by the
-task worker (enforcement.tasks), so nothing decided is lost to a crash.
+Planning a Foundation global ban, or a global lock (of an account evading a ban, DOMAIN §7,
+INTEROP §4.1): a global lock on the first wiki of the farm that runs CentralAuth, which locks the
+account everywhere; else an indefinite block on every wiki of the farm; with no wiki registered,
+one execution a staff member carries out by hand and confirms. The executions are committed with
+the action's new status, then sent by the task worker (enforcement.tasks), so nothing decided is
+lost to a crash. An event ban has no execution: it is carried out by listing it (event_bans).
 """
 
 from typing import Any
@@ -53,13 +54,15 @@ def office_action_reason() -> str:
 
 def plan(action: OfficeAction) -> list[tuple[Wiki | None, str]]:
     """(wiki, operation) for each execution the action needs on the farm as it is now."""
+    if action.action_type == ActionType.FOUNDATION_EVENT_BAN:
+        return []  # carried out by listing it (enforcement.event_bans), not on a wiki
     if action.action_type not in ON_WIKI:
         return [(None, Operation.BY_HAND)]
     wikis = list(Wiki.objects.order_by("name"))
     central = next((wiki for wiki in wikis if wiki.has_centralauth), None)
     if central is not None:
         return [(central, Operation.GLOBAL_LOCK)]
-    if action.action_type == ActionType.GLOBAL_LOCK or not wikis:
+    if not wikis:
         return [(None, Operation.BY_HAND)]
     return [(wiki, Operation.BLOCK) for wiki in wikis]
 
@@ -96,8 +99,13 @@ def do_carry_out(*, office_action: OfficeAction, acting_user: Any) -> list[Actio
         subject=action,
         data={"case": action.case_id, "executions": [[e.pk, e.wiki_id, e.operation] for e in executions]},
     )
+    if action.action_type == ActionType.FOUNDATION_EVENT_BAN:
+        from safetydesk.enforcement.event_bans import list_event_ban
+
+        list_event_ban(action)
     pending = [e.pk for e in executions if e.status == ExecutionStatus.PENDING]
     transaction.on_commit(lambda: _enqueue(pending))
+    finish_if_complete(action.pk)  # nothing left to wait for (an event ban) finishes it now
     return executions
 
 
@@ -108,19 +116,30 @@ def _enqueue(execution_ids: list[int]) -> None:
         execute.enqueue(execution_id)
 
 
-@transaction.atomic
-def do_confirm_by_hand(*, execution: ActionExecution, acting_user: Any, note: str) -> ActionExecution:
-    """A staff member says they carried out an execution that had no wiki to go to."""
+# What a person may take over: a step with no wiki to go to, and one the wiki refused for good.
+BY_A_PERSON = frozenset({ExecutionStatus.AWAITING_STAFF, ExecutionStatus.FAILED})
+
+
+def _lock_execution(execution: ActionExecution, acting_user: Any) -> ActionExecution:
     execution = ActionExecution.objects.select_for_update().select_related("office_action__case").get(pk=execution.pk)
     if not can_work_case(acting_user, execution.office_action.case):
         raise EnforcementNotPermitted(_("You may not carry out office actions on this case."))
-    if execution.status != ExecutionStatus.AWAITING_STAFF:
+    return execution
+
+
+@transaction.atomic
+def do_confirm_by_hand(*, execution: ActionExecution, acting_user: Any, note: str) -> ActionExecution:
+    """A staff member says they carried out a step themselves: one that had no wiki to go to, or
+    one the wiki refused for good (done on the wiki by hand after all)."""
+    execution = _lock_execution(execution, acting_user)
+    if execution.status not in BY_A_PERSON:
         raise EnforcementRefusal(
             _("This step is not waiting for a person (it is %(status)s).")
             % {"status": execution.get_status_display().lower()}
         )
     if not note.strip():
         raise EnforcementRefusal(_("Say what you did and where (a log link or id)."), details={"field": "note"})
+    failed_before = execution.status == ExecutionStatus.FAILED
     execution.status, execution.done_at = ExecutionStatus.CONFIRMED_BY_STAFF, timezone.now()
     execution.confirmed_by, execution.note = acting_user, note.strip()[:2000]
     execution.save()
@@ -128,10 +147,38 @@ def do_confirm_by_hand(*, execution: ActionExecution, acting_user: Any, note: st
         event_type=AuditEventType.OFFICE_ACTION_EXECUTED,
         actor=acting_user,
         subject=execution,
-        data={"action": execution.office_action_id, "by_hand": True},
+        data={"action": execution.office_action_id, "by_hand": True, "after_failure": failed_before},
     )
+    _back_to_enforcing_if_nothing_failed(execution.office_action_id)
     finish_if_complete(execution.office_action_id)
     return execution
+
+
+@transaction.atomic
+def do_retry_execution(*, execution: ActionExecution, acting_user: Any) -> ActionExecution:
+    """Send a step that failed for good once more (after the cause was fixed: a bot password
+    renewed, a wiki back up). It reads the wiki first, as every attempt does, so it never acts
+    twice."""
+    execution = _lock_execution(execution, acting_user)
+    if execution.status != ExecutionStatus.FAILED:
+        raise EnforcementRefusal(_("Only a step that failed can be tried again."))
+    execution.status, execution.attempts, execution.next_attempt_at = ExecutionStatus.PENDING, 0, timezone.now()
+    execution.save(update_fields=["status", "attempts", "next_attempt_at"])
+    record_audit(
+        event_type=AuditEventType.OFFICE_ACTION_EXECUTION_RETRIED,
+        actor=acting_user,
+        subject=execution,
+        data={"action": execution.office_action_id, "last_error": execution.last_error[:200]},
+    )
+    _back_to_enforcing_if_nothing_failed(execution.office_action_id)
+    transaction.on_commit(lambda: _enqueue([execution.pk]))
+    return execution
+
+
+def _back_to_enforcing_if_nothing_failed(action_id: int) -> None:
+    OfficeAction.objects.filter(pk=action_id, status=ActionStatus.NEEDS_ATTENTION).exclude(
+        executions__status=ExecutionStatus.FAILED
+    ).update(status=ActionStatus.ENFORCING)
 
 
 def finish_if_complete(action_id: int) -> bool:

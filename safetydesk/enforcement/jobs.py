@@ -13,3 +13,13 @@ from safetydesk.lib.periodic import every
 def sweep_office_action_executions() -> int:
     """Executions a dead worker left running, retries that are due, tasks that were lost."""
     return sweep_executions()
+
+
+@every(dt.timedelta(minutes=15))
+@task()
+def close_ended_event_bans() -> list[int]:
+    """Shares of the event-ban list whose access ran out, and event bans whose time is up, are
+    recorded as ended (access itself never waits for this job)."""
+    from safetydesk.enforcement.event_bans import close_ended
+
+    return list(close_ended())

@@ -6,6 +6,8 @@ wiki's log to confirm, and records the log id. Without a wiki to act on, the exe
 a staff member to carry it out by hand and confirm it.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -49,6 +51,8 @@ class OfficeAction(models.Model):
     target = EncryptedTextField(_("account"))
     # A MediaWiki expiry: "infinite" or a duration ("1 year") or an ISO time.
     expiry = models.CharField(_("expiry"), max_length=64, default="infinite")
+    # As recommended; for an event ban, one of EventBanScope.
+    scope = models.CharField(_("scope"), max_length=200, blank=True, default="")
     status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.APPROVED)
     decided_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -107,3 +111,126 @@ class ActionExecution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} on {self.wiki or 'by hand'} for action #{self.office_action_id}"
+
+
+# --- Event bans (DOMAIN §8): a restricted list, never public --------------------------------
+
+
+class EventBanScope(models.TextChoices):
+    ALL_FUNDED = "all_funded", _("All events the Foundation sponsors or funds")
+    LISTED = "listed", _("The events listed on the ban")
+    AFFILIATE = "affiliate", _("Foundation-funded events and those of movement affiliates")
+
+
+class EventBanStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    LIFTED = "lifted", _("Lifted")
+    EXPIRED = "expired", _("Expired")
+
+
+class Event(models.Model):
+    """An in-person event whose organisers may be shown the event-ban list."""
+
+    name = models.CharField(_("event"), max_length=200)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    location = models.CharField(_("place"), max_length=200, blank=True, default="")
+    # Run by a movement affiliate (not the Foundation): only affiliate-scope bans apply to it.
+    by_affiliate = models.BooleanField(_("run by an affiliate"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_on", "name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.starts_on:%Y-%m-%d})"
+
+
+class EventBan(models.Model):
+    """An entry of the restricted event-ban list, made when an event ban is carried out."""
+
+    office_action = models.OneToOneField(OfficeAction, on_delete=models.PROTECT, related_name="event_ban")
+    scope = models.CharField(_("scope"), max_length=16, choices=EventBanScope.choices)
+    events = models.ManyToManyField(Event, blank=True, related_name="bans")
+    # What organisers need to recognise the person (DOMAIN §8.3; no photographs): encrypted.
+    names = EncryptedTextField(_("names"), blank=True, default="")
+    usernames = EncryptedTextField(_("usernames"))
+    aliases = EncryptedTextField(_("known aliases"), blank=True, default="")
+    status = models.CharField(max_length=10, choices=EventBanStatus.choices, default=EventBanStatus.ACTIVE)
+    starts_at = models.DateTimeField(default=timezone.now)
+    # None: indefinite (the default of a Foundation event ban).
+    ends_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"event ban #{self.pk} (case #{self.office_action.case_id})"
+
+
+class EventListShare(models.Model):
+    """The list as shown to named organisers of one event, under a recorded agreement, until the
+    event's end plus a grace period. The link and its access code are shown once; only their
+    hashes are kept. Every view is on the audit chain."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="shares")
+    organisers = EncryptedTextField(_("organisers"))
+    agreement = EncryptedTextField(_("NDA or grant agreement"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=128)
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shared_at = models.DateTimeField(default=timezone.now)
+    access_expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-shared_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"share #{self.pk} of the event-ban list for {self.event}"
+
+    def is_open(self, now: dt.datetime) -> bool:
+        return self.revoked_at is None and now < self.access_expires_at
+
+
+# --- Ban evasion (DOMAIN §7.3) ----------------------------------------------------------------
+
+
+class EvasionStatus(models.TextChoices):
+    REPORTED = "reported", _("Reported, waiting for a manager")
+    LOCKED = "locked", _("Lock approved")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Evasion(models.Model):
+    """An account reported as the banned person's: locked (or blocked) under the ban on a
+    manager's sign-off, without a new review cycle; each one counts for the ban's maintenance."""
+
+    ban = models.ForeignKey(OfficeAction, on_delete=models.PROTECT, related_name="evasions")
+    account = EncryptedTextField(_("account"))
+    # How it was verified: CheckUser data of the same case, or behavioural evidence.
+    evidence = EncryptedTextField(_("how it was verified"))
+    status = models.CharField(max_length=10, choices=EvasionStatus.choices, default=EvasionStatus.REPORTED)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = EncryptedTextField(blank=True, default="")
+    # The lock it led to: an office action of its own, carried out through the outbox.
+    lock = models.OneToOneField(
+        OfficeAction, null=True, blank=True, on_delete=models.PROTECT, related_name="evasion_of"
+    )
+
+    class Meta:
+        ordering = ["ban", "reported_at", "id"]
+
+    def __str__(self) -> str:
+        return f"evasion #{self.pk} of action #{self.ban_id}"

@@ -6,18 +6,24 @@ when the template has none in it."""
 import datetime as dt
 
 from django.conf import settings
+from django.utils import translation
 
 from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
 from safetydesk.cases.models import Party, PartyRole
 from safetydesk.enforcement.actions import SYSTEM_ACTOR
-from safetydesk.enforcement.models import ActionType, OfficeAction
+from safetydesk.enforcement.models import ActionType, EventBanScope, OfficeAction
 from safetydesk.intake.grouping import normalize_username
 from safetydesk.notify.actions import do_queue_notice
 from safetydesk.notify.models import Notice
 
 # The notify template of each action type that has a notice of its own so far.
-TEMPLATES: dict[str, str] = {ActionType.FOUNDATION_GLOBAL_BAN: "office_action_global_ban"}
+TEMPLATES: dict[str, str] = {
+    ActionType.FOUNDATION_GLOBAL_BAN: "office_action_global_ban",
+    # DOMAIN §8.2: in writing, by email where possible, in advance of an event. The notice goes
+    # when the ban is listed, so before any event it covers.
+    ActionType.FOUNDATION_EVENT_BAN: "office_action_event_ban",
+}
 
 
 def subject_of(action: OfficeAction) -> Party | None:
@@ -57,5 +63,17 @@ def notify_subject(action: OfficeAction) -> Notice | None:
         recipient=party.email,
         key=key,
         language=party.language or "en",
-        context={"account": action.target, "appeal_until": appeal_until.isoformat()},
+        context={
+            "account": action.target,
+            "appeal_until": appeal_until.isoformat(),
+            "event_scope": _event_scope(action, party.language or "en"),
+        },
     )
+
+
+def _event_scope(action: OfficeAction, language: str) -> str:
+    """What an event ban covers, in the notice's language ("" for other actions)."""
+    if action.action_type != ActionType.FOUNDATION_EVENT_BAN:
+        return ""
+    with translation.override(language):
+        return str(dict(EventBanScope.choices).get(action.scope, action.scope))

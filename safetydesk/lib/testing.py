@@ -78,6 +78,15 @@ def force_login_verified(client: Client, user: User) -> TOTPDevice:
     return device
 
 
+def grant_sudo(client: Client) -> None:
+    """As if the user had just re-entered password and code (accounts' sudo view)."""
+    from safetydesk.accounts.sudo import SESSION_KEY
+
+    session = client.session
+    session[SESSION_KEY] = time.time() + 600
+    session.save()
+
+
 class Personas:
     specialist: User
     manager: User

@@ -47,6 +47,7 @@ TEMPLATES: dict[str, TemplateKind] = {
         TemplateKind("defer_event", _("Deferred: event organisers")),
         # To the banned person, once the ban is carried out (enforcement.notices).
         TemplateKind("office_action_global_ban", _("Notice: Foundation global ban, to the banned person")),
+        TemplateKind("office_action_event_ban", _("Notice: Foundation event ban, to the banned person")),
         # To legal counsel, not a party (emergency.actions.do_remind_legal_of_disclosure).
         TemplateKind(
             "disclosure_legal_review", _("Staff: a disclosure to law enforcement awaits Legal"), automatic=True
@@ -65,6 +66,7 @@ VARIABLES: dict[str, str | Promise] = {
     "appeals_address": _("The appeals address (the Case Review Committee's channel)."),
     "account": _("The account an office action was taken against (notices to that person)."),
     "appeal_until": _("The last day an appeal is accepted (UTC, YYYY-MM-DD)."),
+    "event_scope": _("Which events an event ban covers, in the recipient's language."),
 }
 ALLOWED_TAGS = frozenset({"if", "elif", "else", "endif", "comment", "endcomment"})
 # Words an {% if %} may use besides variables.

@@ -22,7 +22,7 @@ from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
 from safetydesk.cases.actions import lock_case
 from safetydesk.cases.models import Case, CaseEvent, CaseKind
-from safetydesk.enforcement.models import ActionType, OfficeAction
+from safetydesk.enforcement.models import ActionType, EventBanScope, OfficeAction
 from safetydesk.lib.errors import Refusal
 from safetydesk.reviews.matrix import matrix
 from safetydesk.reviews.models import DirectBanJustification, Recommendation, RecommendationStatus, ReviewStep, Verdict
@@ -98,6 +98,12 @@ def do_submit_recommendation(
     target = target.strip()
     if set(types) & ACCOUNT_TYPES and not target:
         raise ReviewRefusal(_("Name the account the action is against."), details={"field": "target"})
+    scope = scope.strip()
+    if ActionType.FOUNDATION_EVENT_BAN in types and scope not in EventBanScope.values:
+        raise ReviewRefusal(
+            _("Say which events the event ban covers: all funded events, the listed events, or affiliate events too."),
+            details={"field": "scope"},
+        )
     warnings = list(prior_warnings)
     direct = ActionType.FOUNDATION_GLOBAL_BAN in types and not warnings
     if direct and direct_ban_justification not in DirectBanJustification.values:
@@ -109,7 +115,7 @@ def do_submit_recommendation(
             details={"field": "direct_ban_justification"},
         )
     recommendation = Recommendation.objects.create(
-        case=case, author=acting_user, action_types=types, target=target, scope=scope.strip()[:200],
+        case=case, author=acting_user, action_types=types, target=target, scope=scope[:200],
         expiry=expiry.strip() or "infinite", rationale=rationale.strip(), prior_warnings=warnings,
         direct_ban_justification=direct_ban_justification if not warnings else "", matrix_version=table.version,
     )  # fmt: skip
@@ -228,6 +234,7 @@ def do_decide(*, recommendation: Recommendation, acting_user: Any, override_reas
             action_type=action_type,
             target=recommendation.target,
             expiry=recommendation.expiry,
+            scope=recommendation.scope,
             decided_at=now,
             decided_by=acting_user,
         )

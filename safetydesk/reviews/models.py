@@ -59,6 +59,11 @@ class Recommendation(models.Model):
     def __str__(self) -> str:
         return f"recommendation #{self.pk} on case #{self.case_id}"
 
+    def scope_label(self) -> str:
+        from safetydesk.enforcement.models import EventBanScope
+
+        return str(dict(EventBanScope.choices).get(self.scope, self.scope))
+
     def action_type_labels(self) -> list[str]:
         from safetydesk.enforcement.models import ActionType
 

@@ -4,7 +4,7 @@ actions decide again on submit; these only choose which forms to show."""
 from dataclasses import dataclass, field
 from typing import Any
 
-from safetydesk.accounts.permissions import can_work_case
+from safetydesk.accounts.permissions import can_decide_evasion, can_work_case
 from safetydesk.cases.models import Case
 from safetydesk.enforcement.models import ActionStatus, ActionType, OfficeAction
 from safetydesk.reviews.actions import decision_blockers
@@ -34,6 +34,10 @@ class PanelView:
     actions: list[OfficeAction]
     may_recommend: bool
     may_carry_out: bool
+    # May act on this case's executions at all (retry a failed one, confirm one done by hand),
+    # and report ban evasion.
+    may_carry_out_any: bool
+    may_decide_evasion: bool
     action_types: list[tuple[str, str]]
     conditional_stages: list[tuple[str, str]]
 
@@ -66,7 +70,11 @@ def office_action_panel(case: Case, user: Any) -> PanelView:
             may_override = bool(user.roles & table.override_roles)
             view.may_decide = user.pk != recommendation.author_id and (not view.blockers or may_override)
         views.append(view)
-    actions = list(case.office_actions.prefetch_related("executions__wiki").order_by("-decided_at", "-id"))
+    actions = list(
+        case.office_actions.prefetch_related("executions__wiki", "evasions__reported_by", "evasions__decided_by")
+        .select_related("evasion_of")
+        .order_by("-decided_at", "-id")
+    )
     in_review = any(r.status == RecommendationStatus.IN_REVIEW for r in recommendations)
     types = [(t, str(ActionType(t).label)) for t in table.required if t in ActionType.values]
     conditional = sorted({key for keys in table.conditional.values() for key in keys})
@@ -75,6 +83,8 @@ def office_action_panel(case: Case, user: Any) -> PanelView:
         actions=actions,
         may_recommend=works and not in_review,
         may_carry_out=works and any(a.status == ActionStatus.APPROVED for a in actions),
+        may_carry_out_any=works,
+        may_decide_evasion=works and can_decide_evasion(user),
         action_types=types,
         conditional_stages=[(key, labels[key]) for key in conditional],
     )

@@ -9,4 +9,7 @@ urlpatterns = [
     path("cases/<str:reference>/recommendations/<int:recommendation_id>/decision/", views.decide, name="decide"),
     path("cases/<str:reference>/actions/<int:action_id>/carry-out/", views.carry_out, name="carry_out"),
     path("cases/<str:reference>/executions/<int:execution_id>/confirm/", views.confirm, name="confirm"),
+    path("cases/<str:reference>/executions/<int:execution_id>/retry/", views.retry, name="retry"),
+    path("cases/<str:reference>/actions/<int:action_id>/evasions/", views.report_evasion, name="report_evasion"),
+    path("cases/<str:reference>/evasions/<int:evasion_id>/decision/", views.decide_evasion, name="decide_evasion"),
 ]

@@ -12,23 +12,35 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safetydesk.accounts.permissions import access_case
+from safetydesk.accounts.sudo import has_sudo, sudo_redirect
 from safetydesk.cases.models import Case
 from safetydesk.console.views import staff_required
-from safetydesk.enforcement.actions import do_carry_out, do_confirm_by_hand
-from safetydesk.enforcement.models import ActionExecution, OfficeAction
+from safetydesk.enforcement.actions import do_carry_out, do_confirm_by_hand, do_retry_execution
+from safetydesk.enforcement.evasion import do_decide_evasion, do_report_evasion
+from safetydesk.enforcement.models import ActionExecution, Evasion, OfficeAction
 from safetydesk.lib.errors import Refusal
 from safetydesk.lib.http import client_ip
 from safetydesk.reviews.actions import do_decide, do_review, do_submit_recommendation
 from safetydesk.reviews.models import Recommendation, ReviewStep
 
 
-def _on_case(request: HttpRequest, reference: str, run: Callable[[Case, Any], str]) -> HttpResponse:
+def _panel_url(case: Case) -> str:
+    return reverse("console:case", args=[case.reference]) + "#office-action"
+
+
+def _on_case(
+    request: HttpRequest, reference: str, run: Callable[[Case, Any], str], *, sensitive: bool = False
+) -> HttpResponse:
+    """`sensitive`: a step that acts on the wikis needs a recent re-authentication (ARCHITECTURE
+    §7, sudo mode); without one the person confirms who they are and comes back to the panel."""
     case = access_case(request.user, reference, ip_address=client_ip(request))
+    if sensitive and not has_sudo(request):
+        return sudo_redirect(request, next_url=_panel_url(case))
     try:
         messages.success(request, run(case, request.user))
     except Refusal as refusal:
         messages.error(request, refusal.message)
-    return redirect(reverse("console:case", args=[case.reference]) + "#office-action")
+    return redirect(_panel_url(case))
 
 
 def parse_warnings(text: str) -> list[dict[str, str]]:
@@ -55,7 +67,7 @@ def recommend(request: HttpRequest, reference: str) -> HttpResponse:
     def run(case: Case, user: Any) -> str:
         do_submit_recommendation(
             case=case, acting_user=user, action_types=data.getlist("action_types"), rationale=data.get("rationale", ""),
-            target=data.get("target", ""), expiry=data.get("expiry", "infinite"),
+            target=data.get("target", ""), scope=data.get("scope", ""), expiry=data.get("expiry", "infinite"),
             prior_warnings=parse_warnings(data.get("prior_warnings", "")),
             direct_ban_justification=data.get("direct_ban_justification", ""),
             include_conditional=data.getlist("include_conditional"),
@@ -99,7 +111,7 @@ def carry_out(request: HttpRequest, reference: str, action_id: int) -> HttpRespo
         do_carry_out(office_action=action, acting_user=user)
         return _("Sent to be carried out; the table shows each wiki's progress.")
 
-    return _on_case(request, reference, run)
+    return _on_case(request, reference, run, sensitive=True)
 
 
 @staff_required
@@ -111,3 +123,41 @@ def confirm(request: HttpRequest, reference: str, execution_id: int) -> HttpResp
         return _("Recorded as carried out by hand.")
 
     return _on_case(request, reference, run)
+
+
+@staff_required
+@require_POST
+def retry(request: HttpRequest, reference: str, execution_id: int) -> HttpResponse:
+    def run(case: Case, user: Any) -> str:
+        execution = get_object_or_404(ActionExecution, pk=execution_id, office_action__case=case)
+        do_retry_execution(execution=execution, acting_user=user)
+        return _("Sent again; the table shows how it goes.")
+
+    return _on_case(request, reference, run, sensitive=True)
+
+
+@staff_required
+@require_POST
+def report_evasion(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+    def run(case: Case, user: Any) -> str:
+        ban = get_object_or_404(OfficeAction, pk=action_id, case=case)
+        do_report_evasion(
+            acting_user=user, ban=ban, account=request.POST.get("account", ""),
+            evidence=request.POST.get("evidence", ""),
+        )  # fmt: skip
+        return _("Reported; a manager signs off the lock.")
+
+    return _on_case(request, reference, run)
+
+
+@staff_required
+@require_POST
+def decide_evasion(request: HttpRequest, reference: str, evasion_id: int) -> HttpResponse:
+    lock = request.POST.get("decision") == "lock"
+
+    def run(case: Case, user: Any) -> str:
+        evasion = get_object_or_404(Evasion, pk=evasion_id, ban__case=case)
+        do_decide_evasion(acting_user=user, evasion=evasion, lock=lock, note=request.POST.get("note", ""))
+        return _("The account is being locked under the ban.") if lock else _("The report is dismissed.")
+
+    return _on_case(request, reference, run, sensitive=lock)

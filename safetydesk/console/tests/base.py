@@ -1,16 +1,14 @@
 """What the console tests share: personas, a verified login, cases opened through actions."""
 
 import re
-import time
 from typing import Any
 
 from django.http.response import HttpResponseBase
 
 from safetydesk.accounts.models import User
-from safetydesk.accounts.sudo import SESSION_KEY as SUDO_SESSION_KEY
 from safetydesk.cases.actions import do_create_case, do_transition
 from safetydesk.cases.models import Case
-from safetydesk.lib.testing import PersonaTestCase, force_login_verified
+from safetydesk.lib.testing import PersonaTestCase, force_login_verified, grant_sudo
 
 ROW_REFERENCE = re.compile(r'<a class="ref" href="/cases/([^/]+)/">')
 
@@ -20,10 +18,7 @@ class ConsoleTestCase(PersonaTestCase):
         force_login_verified(self.client, user)
 
     def grant_sudo(self) -> None:
-        """As if the user had just re-entered password and code (accounts' sudo view)."""
-        session = self.client.session
-        session[SUDO_SESSION_KEY] = time.time() + 600
-        session.save()
+        grant_sudo(self.client)
 
     @classmethod
     def open_case(cls, title: str = "Harassment across three wikis", **fields: Any) -> Case:

@@ -6,19 +6,27 @@ import secrets
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from safetydesk.audit.models import AuditEvent, AuditEventType
 from safetydesk.cases.actions import do_create_case
 from safetydesk.cases.models import CaseKind
-from safetydesk.enforcement.actions import EnforcementNotPermitted, EnforcementRefusal, do_carry_out, do_confirm_by_hand
+from safetydesk.enforcement.actions import (
+    EnforcementNotPermitted,
+    EnforcementRefusal,
+    do_carry_out,
+    do_confirm_by_hand,
+    do_retry_execution,
+)
 from safetydesk.enforcement.models import ActionStatus, ActionType, ExecutionStatus, OfficeAction, Operation
 from safetydesk.enforcement.tasks import execute, sweep_executions
-from safetydesk.lib.testing import PersonaTestCase
+from safetydesk.lib.testing import PersonaTestCase, force_login_verified
 from safetydesk.wiki.actions import do_add_wiki
 from safetydesk.wiki.client import WikiClient
 from safetydesk.wiki.devwiki import DevWiki
 from safetydesk.wiki.models import Wiki
+from safetydesk.wiki.tests.farm import create_user_everywhere, register
 
 REASON = "Office action: [[m:Office actions|Office actions policy]]"
 
@@ -29,14 +37,8 @@ class GlobalBanOnTheFarmTests(PersonaTestCase):
     farm: list[DevWiki]
 
     def setUp(self) -> None:
-        for wiki in self.farm:
-            do_add_wiki(
-                acting_user="cli:wiki", name=wiki.name, api_url=wiki.api_url, bot_user=wiki.bot_user,
-                bot_password=wiki.bot_password,
-            )  # fmt: skip
-        self.target = f"Banned{secrets.token_hex(3)}"
-        for wiki in self.farm:
-            wiki.create_user(self.target)
+        register(self.farm)
+        self.target = create_user_everywhere(self.farm, f"Banned{secrets.token_hex(3)}")
         self.case = do_create_case(acting_user=None, title="Cross-wiki harassment", kind=CaseKind.OFFICE_ACTION)
 
     def decided(self, target: str = "", action_type: str = ActionType.FOUNDATION_GLOBAL_BAN) -> OfficeAction:
@@ -141,6 +143,45 @@ class GlobalBanOnTheFarmTests(PersonaTestCase):
         assert (beta.status, beta.attempts) == (ExecutionStatus.FAILED, 1)
         assert beta.last_error.startswith("login-failed:")
         assert self.office_blocks(self.farm[1]) == []
+
+    def test_once_the_cause_is_fixed_a_person_tries_the_failed_step_again(self) -> None:
+        beta = Wiki.objects.get(name="betawiki")
+        password = beta.bot_password
+        Wiki.objects.filter(pk=beta.pk).update(bot_password="0" * 32)
+        action = self.decided()
+        self.carry_out(action)
+        failed = action.executions.get(wiki__name="betawiki")
+        assert failed.status == ExecutionStatus.FAILED
+        force_login_verified(self.client, self.specialist)
+        dashboard = self.client.get(reverse("console:dashboard")).content.decode()
+        assert "Office actions that need attention" in dashboard
+        assert self.case.reference in dashboard
+
+        Wiki.objects.filter(pk=beta.pk).update(bot_password=password)  # the bot password is renewed
+        with self.captureOnCommitCallbacks(execute=True):
+            do_retry_execution(execution=failed, acting_user=self.specialist)
+
+        failed.refresh_from_db()
+        action.refresh_from_db()
+        assert (failed.status, failed.attempts) == (ExecutionStatus.DONE, 1)
+        assert action.status == ActionStatus.ENFORCED
+        assert len(self.office_blocks(self.farm[1])) == 1
+        assert AuditEvent.objects.filter(event_type=AuditEventType.OFFICE_ACTION_EXECUTION_RETRIED).count() == 1
+        dashboard = self.client.get(reverse("console:dashboard")).content.decode()
+        assert "Office actions that need attention" not in dashboard
+        with pytest.raises(EnforcementRefusal, match="Only a step that failed"):
+            do_retry_execution(execution=failed, acting_user=self.specialist)
+
+    def test_a_step_that_failed_may_be_carried_out_by_hand_and_confirmed(self) -> None:
+        Wiki.objects.filter(name="betawiki").update(bot_password="0" * 32)
+        action = self.decided()
+        self.carry_out(action)
+        failed = action.executions.get(wiki__name="betawiki")
+        do_confirm_by_hand(execution=failed, acting_user=self.manager, note="Blocked by hand, block log id 41")
+        action.refresh_from_db()
+        assert action.status == ActionStatus.ENFORCED
+        row = AuditEvent.objects.filter(event_type=AuditEventType.OFFICE_ACTION_EXECUTED).latest("seq")
+        assert row.data["after_failure"] is True
 
     def test_without_a_wiki_the_action_waits_for_a_person_who_confirms_it(self) -> None:
         action = self.decided(action_type=ActionType.CONDUCT_WARNING)

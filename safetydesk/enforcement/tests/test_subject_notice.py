@@ -15,8 +15,8 @@ from safetydesk.enforcement.actions import do_carry_out, do_confirm_by_hand
 from safetydesk.enforcement.models import ActionStatus, ActionType, OfficeAction
 from safetydesk.lib.testing import PersonaTestCase, smtp_sink
 from safetydesk.notify.models import Notice, NoticeStatus
-from safetydesk.wiki.actions import do_add_wiki
 from safetydesk.wiki.devwiki import DevWiki
+from safetydesk.wiki.tests.farm import create_user_everywhere, register
 
 
 @override_settings(APPEAL_WINDOW_DAYS=182)
@@ -38,14 +38,8 @@ class SubjectNoticeTests(PersonaTestCase):
     @pytest.mark.usefixtures("farm")
     def test_the_banned_person_is_told_in_spanish_by_mail_once_the_ban_is_on_every_wiki(self) -> None:
         farm: list[DevWiki] = self.farm  # type: ignore[attr-defined]
-        for wiki in farm:
-            do_add_wiki(
-                acting_user="cli:wiki", name=wiki.name, api_url=wiki.api_url, bot_user=wiki.bot_user,
-                bot_password=wiki.bot_password,
-            )  # fmt: skip
-        target = f"Veto{secrets.token_hex(3)}"
-        for wiki in farm:
-            wiki.create_user(target)
+        register(farm)
+        target = create_user_everywhere(farm, f"Veto{secrets.token_hex(3)}")
         action = self.banned_case(target, email="vetado@example.net", language="es")
 
         with smtp_sink() as sink, self.captureOnCommitCallbacks(execute=True):

@@ -5,7 +5,8 @@ from typing import Any
 
 from django import template
 
-from safetydesk.enforcement.models import ActionStatus, ExecutionStatus
+from safetydesk.enforcement.evasion import IN_FORCE
+from safetydesk.enforcement.models import ActionStatus, ActionType, EvasionStatus, EventBanScope, ExecutionStatus
 from safetydesk.reviews import selectors
 from safetydesk.reviews.models import DirectBanJustification, Verdict
 
@@ -22,6 +23,11 @@ def office_action_panel(context: template.Context, case: Any) -> dict[str, Any]:
         "panel": selectors.office_action_panel(case, request.user),
         "verdicts": Verdict.choices,
         "justifications": DirectBanJustification.choices,
+        "event_scopes": EventBanScope.choices,
         "APPROVED": ActionStatus.APPROVED,
         "AWAITING_STAFF": ExecutionStatus.AWAITING_STAFF,
+        "FAILED": ExecutionStatus.FAILED,
+        "GLOBAL_BAN": ActionType.FOUNDATION_GLOBAL_BAN,
+        "IN_FORCE": sorted(IN_FORCE),
+        "EVASION_REPORTED": EvasionStatus.REPORTED,
     }

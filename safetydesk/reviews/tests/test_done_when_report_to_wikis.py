@@ -21,9 +21,9 @@ from safetydesk.intake.mailbox_import import import_message
 from safetydesk.lib.testing import PersonaTestCase, make_staff, smtp_sink
 from safetydesk.reviews.actions import do_decide, do_review, do_submit_recommendation
 from safetydesk.reviews.models import Verdict
-from safetydesk.wiki.actions import do_add_wiki
 from safetydesk.wiki.client import WikiClient
 from safetydesk.wiki.devwiki import DevWiki
+from safetydesk.wiki.tests.farm import create_user_everywhere, register
 
 REASON = "Office action: [[m:Office actions|Office actions policy]]"
 
@@ -47,14 +47,8 @@ class ReportToWikisTests(PersonaTestCase):
     farm: list[DevWiki]
 
     def test_a_report_ends_in_a_reviewed_global_ban_on_both_wikis_a_spanish_notice_and_the_public_list(self) -> None:
-        for wiki in self.farm:
-            do_add_wiki(
-                acting_user="cli:wiki", name=wiki.name, api_url=wiki.api_url, bot_user=wiki.bot_user,
-                bot_password=wiki.bot_password,
-            )  # fmt: skip
-        account = f"Menace{secrets.token_hex(3)}"
-        for wiki in self.farm:
-            wiki.create_user(account)
+        register(self.farm)
+        account = create_user_everywhere(self.farm, f"Menace{secrets.token_hex(3)}")
 
         # The report: an email to the emergency address opens an emergency case.
         with self.captureOnCommitCallbacks(execute=True):

@@ -7,7 +7,7 @@ from safetydesk.accounts.roles import Role
 from safetydesk.cases.actions import do_create_case
 from safetydesk.cases.models import CaseKind
 from safetydesk.enforcement.models import ActionStatus, ExecutionStatus, OfficeAction
-from safetydesk.lib.testing import PersonaTestCase, force_login_verified, make_staff
+from safetydesk.lib.testing import PersonaTestCase, force_login_verified, grant_sudo, make_staff
 from safetydesk.reviews.models import Recommendation, RecommendationStatus, ReviewStep, Verdict
 from safetydesk.reviews.views import parse_warnings
 
@@ -47,6 +47,12 @@ class OfficeActionPanelTests(PersonaTestCase):
         self.as_user(make_staff("max", Role.MANAGER))
         assert "1 office action(s) ready to carry out" in self.post("decide", recommendation.pk)
         action = OfficeAction.objects.get()
+        # Acting on the wikis needs a fresh re-authentication first (sudo mode).
+        response = self.client.post(reverse("reviews:carry_out", args=[self.case.reference, action.pk]))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:sudo"))
+        assert not action.executions.exists()
+        grant_sudo(self.client)
         page = self.post("carry_out", action.pk)  # no wiki for a warning: it waits for a person
         assert "Confirm it is done" in page
         execution = action.executions.get()

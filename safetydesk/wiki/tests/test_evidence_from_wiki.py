@@ -9,10 +9,11 @@ from safetydesk.cases.actions import do_create_case
 from safetydesk.cases.errors import InvalidData
 from safetydesk.cases.models import CaseKind, EvidenceKind
 from safetydesk.lib.testing import PersonaTestCase
-from safetydesk.wiki.actions import do_add_wiki, logged_in_client
+from safetydesk.wiki.actions import logged_in_client
 from safetydesk.wiki.devwiki import DevWiki
 from safetydesk.wiki.evidence import do_capture_from_wiki, revision_of
 from safetydesk.wiki.models import Wiki
+from safetydesk.wiki.tests.farm import register
 
 
 def test_permalinks_name_their_revision() -> None:
@@ -29,10 +30,8 @@ class CaptureFromWikiTests(PersonaTestCase):
     farm: list[DevWiki]
 
     def setUp(self) -> None:
-        wiki = self.farm[0]
-        do_add_wiki(acting_user="cli:wiki", name=wiki.name, api_url=wiki.api_url, bot_user=wiki.bot_user,
-                    bot_password=wiki.bot_password)  # fmt: skip
-        self.wiki = Wiki.objects.get(name=wiki.name)
+        register(self.farm[:1])
+        self.wiki = Wiki.objects.get(name=self.farm[0].name)
         self.case = do_create_case(acting_user=None, title="Doxxing", kind=CaseKind.OFFICE_ACTION)
 
     def test_a_revision_is_kept_with_its_text_and_survives_deletion_on_the_wiki(self) -> None:
