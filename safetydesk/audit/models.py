@@ -83,6 +83,7 @@ class AuditEventType(models.IntegerChoices):
     OFFICE_ACTION_EXECUTION_RETRIED = 1420, "office action execution sent again by a person"
     EVASION_REPORTED = 1421, "ban evasion reported"
     EVASION_DECIDED = 1422, "ban evasion decided"
+    OFFICE_ACTION_LIFTED = 1423, "Foundation ban lifted"
     EVENT_ADDED = 1407, "event added"
     EVENT_BAN_LISTED = 1408, "event ban put on the restricted list"
     EVENT_BAN_EVENT_LISTED = 1409, "event named on an event ban"

@@ -32,8 +32,6 @@ from safetydesk.lib.errors import Refusal
 from safetydesk.wiki.models import Wiki
 
 SYSTEM_ACTOR = "enforcement"
-# The types this outbox can carry out on a wiki so far; others wait for a person.
-ON_WIKI = frozenset({ActionType.FOUNDATION_GLOBAL_BAN, ActionType.GLOBAL_LOCK})
 
 
 class EnforcementRefusal(Refusal):
@@ -52,19 +50,27 @@ def office_action_reason() -> str:
     return str(settings.OFFICE_ACTION_REASON)
 
 
+# Per action type on the wikis: the operation where the farm runs CentralAuth (on that wiki
+# only), and the one on every wiki of a farm without it.
+ON_WIKI_OPERATIONS: dict[str, tuple[str, str]] = {
+    ActionType.FOUNDATION_GLOBAL_BAN: (Operation.GLOBAL_LOCK, Operation.BLOCK),
+    ActionType.GLOBAL_LOCK: (Operation.GLOBAL_LOCK, Operation.BLOCK),
+    ActionType.BAN_LIFT: (Operation.GLOBAL_UNLOCK, Operation.UNBLOCK),
+}
+
+
 def plan(action: OfficeAction) -> list[tuple[Wiki | None, str]]:
     """(wiki, operation) for each execution the action needs on the farm as it is now."""
     if action.action_type == ActionType.FOUNDATION_EVENT_BAN:
         return []  # carried out by listing it (enforcement.event_bans), not on a wiki
-    if action.action_type not in ON_WIKI:
-        return [(None, Operation.BY_HAND)]
+    operations = ON_WIKI_OPERATIONS.get(action.action_type)
     wikis = list(Wiki.objects.order_by("name"))
+    if operations is None or not wikis:
+        return [(None, Operation.BY_HAND)]
     central = next((wiki for wiki in wikis if wiki.has_centralauth), None)
     if central is not None:
-        return [(central, Operation.GLOBAL_LOCK)]
-    if not wikis:
-        return [(None, Operation.BY_HAND)]
-    return [(wiki, Operation.BLOCK) for wiki in wikis]
+        return [(central, operations[0])]
+    return [(wiki, operations[1]) for wiki in wikis]
 
 
 @transaction.atomic
@@ -197,7 +203,31 @@ def finish_if_complete(action_id: int) -> bool:
         subject=action,
         data={"log_ids": list(action.executions.values_list("wiki__name", "log_id"))},
     )
+    if action.lifts_id is not None:
+        _mark_lifted(action)
     from safetydesk.enforcement.notices import notify_subject
 
     notify_subject(action)
     return True
+
+
+def _mark_lifted(lifting: OfficeAction) -> None:
+    """The lifted ban leaves the wikis' state and the public list (enforcement.public)."""
+    assert lifting.lifts_id is not None
+    OfficeAction.objects.filter(pk=lifting.lifts_id).update(status=ActionStatus.LIFTED, lifted_at=lifting.enforced_at)
+    record_audit(
+        event_type=AuditEventType.OFFICE_ACTION_LIFTED, actor=SYSTEM_ACTOR, subject=lifting,
+        data={"lifted": lifting.lifts_id},
+    )  # fmt: skip
+
+
+def ban_in_force(account: str) -> OfficeAction | None:
+    """The Foundation global ban in force against `account`, if any. The account is encrypted
+    in the table, so the few bans in force are read and compared here."""
+    from safetydesk.intake.grouping import normalize_username
+
+    key = normalize_username(account)
+    bans = OfficeAction.objects.filter(
+        action_type=ActionType.FOUNDATION_GLOBAL_BAN, status__in=[ActionStatus.ENFORCED, ActionStatus.NEEDS_ATTENTION]
+    ).order_by("-enforced_at", "-id")
+    return next((ban for ban in bans if normalize_username(ban.target) == key), None)

@@ -34,6 +34,8 @@ class ActionType(models.TextChoices):
     PAGE_DELETION = "page_deletion", _("Page deletion")
     RANGE_BLOCK = "range_block", _("Range block")
     GLOBAL_LOCK = "global_lock", _("Global lock")
+    # DOMAIN §7.3: lifting a Foundation global ban passes the ban's whole review chain.
+    BAN_LIFT = "ban_lift", _("Lifting of a Foundation global ban")
 
 
 class ActionStatus(models.TextChoices):
@@ -42,6 +44,8 @@ class ActionStatus(models.TextChoices):
     ENFORCED = "enforced", _("Carried out")
     # An execution failed for good: a person must look (the wiki refused, or kept failing).
     NEEDS_ATTENTION = "needs_attention", _("Needs attention")
+    # A ban whose lifting was carried out: off the wikis and off the public list.
+    LIFTED = "lifted", _("Lifted")
 
 
 class OfficeAction(models.Model):
@@ -58,6 +62,11 @@ class OfficeAction(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     enforcing_since = models.DateTimeField(null=True, blank=True)
     enforced_at = models.DateTimeField(null=True, blank=True)
+    # A lifting (BAN_LIFT) names the ban it lifts.
+    lifts = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="lifted_by"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["case", "decided_at", "id"]
@@ -69,6 +78,8 @@ class OfficeAction(models.Model):
 class Operation(models.TextChoices):
     BLOCK = "block", _("Block")
     GLOBAL_LOCK = "global_lock", _("Global lock")
+    UNBLOCK = "unblock", _("Unblock")
+    GLOBAL_UNLOCK = "global_unlock", _("Global unlock")
     # What a person does by hand where no wiki is registered (the console names the action).
     BY_HAND = "by_hand", _("Carried out by hand")
 

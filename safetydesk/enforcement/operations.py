@@ -38,6 +38,32 @@ def global_lock(client: WikiClient, target: str, *, reason: str) -> int:
     return int(entry["logid"])
 
 
+def unblock(client: WikiClient, target: str, *, reason: str) -> int | None:
+    """Remove the office account's block of `target`, if it is there (a community block is not
+    ours to lift). The id of our unblock in the log; None when there was nothing of ours to lift
+    (the account was never blocked here, or someone with permission already unblocked it)."""
+    if any(b.get("by") == client.account for b in client.active_blocks(target)):
+        client.unblock(target, reason=reason)
+        entry = _newest(client.log_events("block", title=f"User:{target}"), client.account, ("unblock",), reason)
+        if entry is None:
+            raise TransientWikiError("unverified", "the unblock is not in the wiki's block log yet", wiki=client.name)
+        return int(entry["logid"])
+    entry = _newest(client.log_events("block", title=f"User:{target}"), client.account, ("unblock",), reason)
+    return int(entry["logid"]) if entry is not None else None
+
+
+def global_unlock(client: WikiClient, target: str, *, reason: str) -> int | None:
+    """Unlock the global account `target`, unless it is unlocked already."""
+    if client.global_account(target).get("locked"):
+        client.lock(target, reason=reason, locked="unlock")
+        entry = _newest(client.log_events("globalauth", title=f"User:{target}@global"), client.account,
+                        ("setstatus",), reason)  # fmt: skip
+        if entry is None:
+            raise TransientWikiError("unverified", "the unlock is not in the global account log yet", wiki=client.name)
+        return int(entry["logid"])
+    return None
+
+
 BLOCKS = ("block", "reblock")
 
 

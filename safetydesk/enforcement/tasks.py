@@ -58,16 +58,22 @@ def execute(execution_id: int) -> str:
     return "done"
 
 
-def _on_wiki(execution: ActionExecution) -> int:
+def _on_wiki(execution: ActionExecution) -> int | None:
     assert execution.wiki is not None, "only executions with a wiki are sent"
     action = execution.office_action
     client = logged_in_client(execution.wiki)
-    if execution.operation == Operation.GLOBAL_LOCK:
-        return operations.global_lock(client, action.target, reason=office_action_reason())
-    return operations.block(client, action.target, expiry=action.expiry, reason=office_action_reason())
+    reason = office_action_reason()
+    match execution.operation:
+        case Operation.GLOBAL_LOCK:
+            return operations.global_lock(client, action.target, reason=reason)
+        case Operation.UNBLOCK:
+            return operations.unblock(client, action.target, reason=reason)
+        case Operation.GLOBAL_UNLOCK:
+            return operations.global_unlock(client, action.target, reason=reason)
+    return operations.block(client, action.target, expiry=action.expiry, reason=reason)
 
 
-def _record_done(execution: ActionExecution, log_id: int) -> None:
+def _record_done(execution: ActionExecution, log_id: int | None) -> None:
     with transaction.atomic():
         marked = ActionExecution.objects.filter(pk=execution.pk, status=ExecutionStatus.RUNNING).update(
             status=ExecutionStatus.DONE, log_id=log_id, done_at=timezone.now(), last_error=""

@@ -22,6 +22,7 @@ from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
 from safetydesk.cases.actions import lock_case
 from safetydesk.cases.models import Case, CaseEvent, CaseKind
+from safetydesk.enforcement.actions import ban_in_force
 from safetydesk.enforcement.models import ActionType, EventBanScope, OfficeAction
 from safetydesk.lib.errors import Refusal
 from safetydesk.reviews.matrix import matrix
@@ -38,6 +39,7 @@ ACCOUNT_TYPES = frozenset(
         ActionType.PARTIAL_FOUNDATION_BAN,
         ActionType.CHILD_PROTECTION_ACTION,
         ActionType.GLOBAL_LOCK,
+        ActionType.BAN_LIFT,
     }
 )
 SENDS_BACK = frozenset({Verdict.MORE_RESEARCH, Verdict.MODIFY})
@@ -98,6 +100,8 @@ def do_submit_recommendation(
     target = target.strip()
     if set(types) & ACCOUNT_TYPES and not target:
         raise ReviewRefusal(_("Name the account the action is against."), details={"field": "target"})
+    if ActionType.BAN_LIFT in types:
+        _lifted_ban(types, target)
     scope = scope.strip()
     if ActionType.FOUNDATION_EVENT_BAN in types and scope not in EventBanScope.values:
         raise ReviewRefusal(
@@ -132,6 +136,21 @@ def do_submit_recommendation(
     )  # fmt: skip
     _timeline(case, acting_user, record="recommendation", recommendation=recommendation.pk, stages=stages)
     return recommendation
+
+
+def _lifted_ban(types: list[str], target: str) -> OfficeAction | None:
+    """For a lifting: the ban in force it lifts (refused when there is none, or when the
+    lifting is mixed with other actions)."""
+    if ActionType.BAN_LIFT not in types:
+        return None
+    if len(types) > 1:
+        raise ReviewRefusal(_("Recommend a lifting on its own."), details={"field": "action_types"})
+    ban = ban_in_force(target)
+    if ban is None:
+        raise ReviewRefusal(
+            _("No Foundation global ban is in force against this account."), details={"field": "target"}
+        )
+    return ban
 
 
 # --- reviewing ------------------------------------------------------------------------------
@@ -228,6 +247,8 @@ def do_decide(*, recommendation: Recommendation, acting_user: Any, override_reas
     if blockers:
         recommendation.override_by, recommendation.override_reason = acting_user, override_reason.strip()
     recommendation.save()
+    # A lifting names its ban at the decision: the one in force then.
+    lifts = _lifted_ban(recommendation.action_types, recommendation.target)
     actions = [
         OfficeAction.objects.create(
             case=recommendation.case,
@@ -237,6 +258,7 @@ def do_decide(*, recommendation: Recommendation, acting_user: Any, override_reas
             scope=recommendation.scope,
             decided_at=now,
             decided_by=acting_user,
+            lifts=lifts if action_type == ActionType.BAN_LIFT else None,
         )
         for action_type in recommendation.action_types
     ]

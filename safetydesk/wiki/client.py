@@ -155,10 +155,11 @@ class WikiClient:
         """`meta=globaluserinfo`: whether the global account exists and is locked."""
         return dict(self.query(meta="globaluserinfo", guiuser=user).get("globaluserinfo", {}))
 
-    def lock(self, user: str, *, reason: str) -> dict[str, Any]:
-        """Lock a global account (its own token type, `setglobalaccountstatus`)."""
+    def lock(self, user: str, *, reason: str, locked: str = "lock") -> dict[str, Any]:
+        """Lock (or with locked="unlock", unlock) a global account (its own token type,
+        `setglobalaccountstatus`)."""
         module = "setglobalaccountstatus"
-        return dict(self.post(module, kind=module, user=user, locked="lock", reason=reason))
+        return dict(self.post(module, kind=module, user=user, locked=locked, reason=reason))
 
     # --- the wire ---------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from safetydesk.wiki.actions import do_add_wiki
 from safetydesk.wiki.client import WikiClient
 from safetydesk.wiki.devwiki import DevWiki
 from safetydesk.wiki.models import Wiki
-from safetydesk.wiki.tests.farm import create_user_everywhere, register
+from safetydesk.wiki.tests.farm import create_user_everywhere, local_admin, register
 
 REASON = "Office action: [[m:Office actions|Office actions policy]]"
 
@@ -102,11 +102,7 @@ class GlobalBanOnTheFarmTests(PersonaTestCase):
 
     def test_a_community_block_already_in_place_is_replaced_by_the_office_block(self) -> None:
         alpha = self.farm[0]
-        admin = f"Localadmin{secrets.token_hex(2)}"
-        alpha.create_user(admin, groups=("sysop",))
-        admin_login, admin_password = alpha.create_bot_password("local", "basic,blockusers", account=admin)
-        local = WikiClient(alpha.api_url)
-        local.login(admin_login, admin_password)
+        local = local_admin(alpha)
         local.block(self.target, expiry="1 week", reason="Vandalism")
 
         self.carry_out(self.decided())

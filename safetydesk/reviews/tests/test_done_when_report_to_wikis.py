@@ -19,8 +19,8 @@ from safetydesk.enforcement.actions import do_carry_out
 from safetydesk.enforcement.models import ActionStatus
 from safetydesk.intake.mailbox_import import import_message
 from safetydesk.lib.testing import PersonaTestCase, make_staff, smtp_sink
-from safetydesk.reviews.actions import do_decide, do_review, do_submit_recommendation
-from safetydesk.reviews.models import Verdict
+from safetydesk.reviews.actions import do_decide, do_submit_recommendation
+from safetydesk.reviews.tests.chain import concur_at_every_stage
 from safetydesk.wiki.client import WikiClient
 from safetydesk.wiki.devwiki import DevWiki
 from safetydesk.wiki.tests.farm import create_user_everywhere, register
@@ -70,16 +70,7 @@ class ReportToWikisTests(PersonaTestCase):
         )  # fmt: skip
 
         # Every stage, in turn, each by a different person.
-        reviewers = {
-            "team": self.manager,
-            "director": self.director,
-            "chief": make_staff("chloe", Role.DEPT_CHIEF),
-            "legal": self.legal,
-            "comms": make_staff("cole", Role.COMMS),
-            "executive": make_staff("eve", Role.EXECUTIVE),
-        }
-        for step in recommendation.steps.order_by("position"):
-            do_review(step=step, acting_user=reviewers[step.stage], verdict=Verdict.CONCUR)
+        concur_at_every_stage(recommendation)
         assert len({s.reviewer_id for s in recommendation.steps.all()}) == 6
         [ban] = do_decide(recommendation=recommendation, acting_user=make_staff("max", Role.MANAGER))
 
