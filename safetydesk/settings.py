@@ -326,6 +326,8 @@ APPEAL_WINDOW_DAYS = env_int("SAFETYDESK_APPEAL_WINDOW_DAYS", 182)
 EVENT_LIST_GRACE_DAYS = env_int("SAFETYDESK_EVENT_LIST_GRACE_DAYS", 7)
 # [P] Wrong access codes one share may be tried with per hour before it answers no more.
 EVENT_LIST_CODE_ATTEMPTS_PER_HOUR = env_int("SAFETYDESK_EVENT_LIST_CODE_ATTEMPTS_PER_HOUR", 10)
+# [P] How often each Foundation global ban in force is reviewed (DOMAIN §7.3: every 12 months).
+BAN_REVIEW_INTERVAL_DAYS = env_int("SAFETYDESK_BAN_REVIEW_INTERVAL_DAYS", 365)
 # [P] Who the public ban list (/bans/) says banned the accounts on it.
 BAN_LIST_ORGANISATION = env_str("SAFETYDESK_BAN_LIST_ORGANISATION", "Wikimedia Foundation")
 # [P] Waits after the 1st, 2nd, … transient failure of an execution (a wiki down, lagged, slow);

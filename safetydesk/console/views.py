@@ -37,7 +37,7 @@ from safetydesk.console.forms import (
     casework_staff,
 )
 from safetydesk.console.presenters import case_clocks, state_label, timeline
-from safetydesk.enforcement.selectors import needing_attention
+from safetydesk.enforcement.selectors import ban_reviews_due, needing_attention
 from safetydesk.lib.http import client_ip
 
 View = Callable[..., HttpResponse]
@@ -70,8 +70,13 @@ def _case_url(case: Case) -> str:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     board = selectors.dashboard(request.user)
-    attention = needing_attention(request.user)
-    return render(request, "console/dashboard.html", {"nav": "dashboard", "board": board, "attention": attention})
+    context = {
+        "nav": "dashboard",
+        "board": board,
+        "attention": needing_attention(request.user),
+        "ban_reviews": ban_reviews_due(request.user),
+    }
+    return render(request, "console/dashboard.html", context)
 
 
 @staff_required

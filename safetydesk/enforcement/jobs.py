@@ -23,3 +23,12 @@ def close_ended_event_bans() -> list[int]:
     from safetydesk.enforcement.event_bans import close_ended
 
     return list(close_ended())
+
+
+@every(dt.timedelta(hours=6))
+@task()
+def open_ban_reviews() -> int:
+    """Bans in force whose yearly review has come due get it (enforcement.maintenance)."""
+    from safetydesk.enforcement.maintenance import open_due_reviews
+
+    return open_due_reviews()

@@ -245,3 +245,46 @@ class Evasion(models.Model):
 
     def __str__(self) -> str:
         return f"evasion #{self.pk} of action #{self.ban_id}"
+
+
+# --- Ban maintenance (DOMAIN §7.3) ------------------------------------------------------------
+
+
+class BanReviewStatus(models.TextChoices):
+    DUE = "due", _("Due")
+    DONE = "done", _("Done")
+
+
+class BanReviewOutcome(models.TextChoices):
+    KEEP = "keep", _("Keep the ban")
+    RECONSIDER = "reconsider", _("Reconsider: recommend lifting it")
+
+
+class BanReview(models.Model):
+    """The periodic review of a Foundation global ban in force: is the list right, is the account
+    still blocked or locked on every wiki, should the ban be reconsidered. The ban itself stays
+    indefinite; lifting it is a recommendation of its own (ActionType.BAN_LIFT)."""
+
+    ban = models.ForeignKey(OfficeAction, on_delete=models.PROTECT, related_name="ban_reviews")
+    due_on = models.DateField()
+    status = models.CharField(max_length=8, choices=BanReviewStatus.choices, default=BanReviewStatus.DUE)
+    # What the wikis said when last checked: {"wiki": "blocked" | "locked" | "missing" | "error: …"}.
+    wiki_check = models.JSONField(default=dict, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=BanReviewOutcome.choices, blank=True)
+    note = EncryptedTextField(blank=True, default="")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ban"], condition=models.Q(status="due"), name="enforcement_one_due_review_per_ban"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"review of action #{self.ban_id} due {self.due_on:%Y-%m-%d}"

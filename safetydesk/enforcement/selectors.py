@@ -3,7 +3,7 @@
 from typing import Any
 
 from safetydesk.accounts.permissions import visible_cases
-from safetydesk.enforcement.models import ActionStatus, OfficeAction
+from safetydesk.enforcement.models import ActionStatus, BanReview, BanReviewStatus, OfficeAction
 
 ATTENTION_LIMIT = 20
 
@@ -15,4 +15,13 @@ def needing_attention(user: Any) -> list[OfficeAction]:
         OfficeAction.objects.filter(status=ActionStatus.NEEDS_ATTENTION, case__in=visible_cases(user))
         .select_related("case")
         .order_by("decided_at", "pk")[:ATTENTION_LIMIT]
+    )
+
+
+def ban_reviews_due(user: Any) -> list[BanReview]:
+    """Periodic reviews of bans in force that have come due, on cases the user can see."""
+    return list(
+        BanReview.objects.filter(status=BanReviewStatus.DUE, ban__case__in=visible_cases(user))
+        .select_related("ban__case")
+        .order_by("due_on", "pk")[:ATTENTION_LIMIT]
     )

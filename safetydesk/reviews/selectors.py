@@ -71,7 +71,9 @@ def office_action_panel(case: Case, user: Any) -> PanelView:
             view.may_decide = user.pk != recommendation.author_id and (not view.blockers or may_override)
         views.append(view)
     actions = list(
-        case.office_actions.prefetch_related("executions__wiki", "evasions__reported_by", "evasions__decided_by")
+        case.office_actions.prefetch_related(
+            "executions__wiki", "evasions__reported_by", "evasions__decided_by", "ban_reviews__reviewed_by"
+        )
         .select_related("evasion_of")
         .order_by("-decided_at", "-id")
     )

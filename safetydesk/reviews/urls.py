@@ -12,4 +12,6 @@ urlpatterns = [
     path("cases/<str:reference>/executions/<int:execution_id>/retry/", views.retry, name="retry"),
     path("cases/<str:reference>/actions/<int:action_id>/evasions/", views.report_evasion, name="report_evasion"),
     path("cases/<str:reference>/evasions/<int:evasion_id>/decision/", views.decide_evasion, name="decide_evasion"),
+    path("cases/<str:reference>/ban-reviews/<int:review_id>/check/", views.check_ban, name="check_ban"),
+    path("cases/<str:reference>/ban-reviews/<int:review_id>/", views.complete_ban_review, name="complete_ban_review"),
 ]

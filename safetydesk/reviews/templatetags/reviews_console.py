@@ -6,7 +6,15 @@ from typing import Any
 from django import template
 
 from safetydesk.enforcement.evasion import IN_FORCE
-from safetydesk.enforcement.models import ActionStatus, ActionType, EvasionStatus, EventBanScope, ExecutionStatus
+from safetydesk.enforcement.models import (
+    ActionStatus,
+    ActionType,
+    BanReviewOutcome,
+    BanReviewStatus,
+    EvasionStatus,
+    EventBanScope,
+    ExecutionStatus,
+)
 from safetydesk.reviews import selectors
 from safetydesk.reviews.models import DirectBanJustification, Verdict
 
@@ -30,4 +38,6 @@ def office_action_panel(context: template.Context, case: Any) -> dict[str, Any]:
         "GLOBAL_BAN": ActionType.FOUNDATION_GLOBAL_BAN,
         "IN_FORCE": sorted(IN_FORCE),
         "EVASION_REPORTED": EvasionStatus.REPORTED,
+        "REVIEW_DUE": BanReviewStatus.DUE,
+        "review_outcomes": BanReviewOutcome.choices,
     }
