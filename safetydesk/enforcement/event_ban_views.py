@@ -164,7 +164,9 @@ def share_revoke(request: HttpRequest, share_id: int) -> HttpResponse:
 def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # The link is a secret: never sent to another site. (Not "no-referrer": the browser would
+    # then post the access code with Origin: null, which CSRF protection refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -5,8 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safetydesk.console.forms import ConsoleForm
 
-class EventForm(forms.Form):
+
+class EventForm(ConsoleForm):
     name = forms.CharField(label=_("Event"), max_length=200)
     starts_on = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -14,7 +16,7 @@ class EventForm(forms.Form):
     by_affiliate = forms.BooleanField(label=_("Run by a movement affiliate"), required=False)
 
 
-class ShareForm(forms.Form):
+class ShareForm(ConsoleForm):
     organisers = forms.CharField(
         label=_("Organisers who may see the list"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -27,12 +29,12 @@ class ShareForm(forms.Form):
     )
 
 
-class EntryForm(forms.Form):
+class EntryForm(ConsoleForm):
     names = forms.CharField(label=_("Names"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     aliases = forms.CharField(label=_("Known aliases"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class CodeForm(forms.Form):
+class CodeForm(ConsoleForm):
     code = forms.CharField(
         label=_("Access code"),
         max_length=40,
