@@ -110,12 +110,12 @@ def do_carry_out(*, office_action: OfficeAction, acting_user: Any) -> list[Actio
 
         list_event_ban(action)
     pending = [e.pk for e in executions if e.status == ExecutionStatus.PENDING]
-    transaction.on_commit(lambda: _enqueue(pending))
+    transaction.on_commit(lambda: enqueue_executions(pending))
     finish_if_complete(action.pk)  # nothing left to wait for (an event ban) finishes it now
     return executions
 
 
-def _enqueue(execution_ids: list[int]) -> None:
+def enqueue_executions(execution_ids: list[int]) -> None:
     from safetydesk.enforcement.tasks import execute
 
     for execution_id in execution_ids:
@@ -177,7 +177,7 @@ def do_retry_execution(*, execution: ActionExecution, acting_user: Any) -> Actio
         data={"action": execution.office_action_id, "last_error": execution.last_error[:200]},
     )
     _back_to_enforcing_if_nothing_failed(execution.office_action_id)
-    transaction.on_commit(lambda: _enqueue([execution.pk]))
+    transaction.on_commit(lambda: enqueue_executions([execution.pk]))
     return execution
 
 

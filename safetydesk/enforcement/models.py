@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safetydesk.cases.models import Case
-from safetydesk.lib.crypto import EncryptedTextField
+from safetydesk.lib.crypto import EncryptedJSONField, EncryptedTextField
 from safetydesk.wiki.models import Wiki
 
 
@@ -80,6 +80,8 @@ class Operation(models.TextChoices):
     GLOBAL_LOCK = "global_lock", _("Global lock")
     UNBLOCK = "unblock", _("Unblock")
     GLOBAL_UNLOCK = "global_unlock", _("Global unlock")
+    # The notice to the sanctioned person, where no email address is known (DOMAIN §4.4).
+    TALK_PAGE_NOTICE = "talk_page_notice", _("Notice on the user talk page")
     # What a person does by hand where no wiki is registered (the console names the action).
     BY_HAND = "by_hand", _("Carried out by hand")
 
@@ -107,8 +109,11 @@ class ActionExecution(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True, default="")
-    # The id of the wiki's log entry that shows it done (Special:Log), read back after acting.
+    # The id of the wiki's log entry that shows it done (Special:Log), read back after acting;
+    # for a talk-page notice, the id of the revision that carries it.
     log_id = models.BigIntegerField(null=True, blank=True)
+    # What a talk-page notice says: {"heading": …, "text": …}, rendered in the person's language.
+    content = EncryptedJSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.ForeignKey(

@@ -1,21 +1,24 @@
 """The private notice to the person an office action was taken against (DOMAIN §4.4, matrix
 step 10): what was done, its scope and duration, the policy, how to appeal and by when, and no
 evidence. Sent by email (notify, with delivery tracking) in the person's language, English
-when the template has none in it."""
+when the template has none in it; without an email address, left on their user talk page."""
 
 import datetime as dt
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import translation
 
 from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
 from safetydesk.cases.models import Party, PartyRole
-from safetydesk.enforcement.actions import SYSTEM_ACTOR
-from safetydesk.enforcement.models import ActionType, EventBanScope, OfficeAction
+from safetydesk.enforcement.actions import SYSTEM_ACTOR, enqueue_executions
+from safetydesk.enforcement.models import ActionExecution, ActionType, EventBanScope, OfficeAction, Operation
 from safetydesk.intake.grouping import normalize_username
 from safetydesk.notify.actions import do_queue_notice
 from safetydesk.notify.models import Notice
+from safetydesk.notify.rendering import render_notice, team_context
+from safetydesk.wiki.models import Wiki
 
 # The notify template of each action type that has a notice of its own so far.
 TEMPLATES: dict[str, str] = {
@@ -39,36 +42,54 @@ def _same_account(a: str, b: str) -> bool:
     return bool(a) and normalize_username(a) == normalize_username(b)
 
 
-def notify_subject(action: OfficeAction) -> Notice | None:
+def notify_subject(action: OfficeAction) -> Notice | ActionExecution | None:
     """Queue the notice (inside the transaction that carried the action out; it is sent after
-    commit). Without an email address for the person, the audit trail says so and nobody is
-    written to: the team then leaves the notice on the user's talk page."""
+    commit): by email when the person's address is known, else on their talk page on the farm's
+    notice wiki (notice_wiki), through the outbox like any act on a wiki. With neither, the
+    audit trail says so and the team leaves the notice by hand."""
     key = TEMPLATES.get(action.action_type)
     if key is None:
         return None
     party = subject_of(action)
-    if party is None or not party.email:
-        record_audit(
-            event_type=AuditEventType.OFFICE_ACTION_SUBJECT_NOT_EMAILED,
-            actor=SYSTEM_ACTOR,
-            subject=action,
-            data={"reason": "no subject" if party is None else "no email address"},
-        )
-        return None
+    language = (party.language if party else "") or "en"
     enforced_at = action.enforced_at or action.decided_at
     appeal_until = (enforced_at + dt.timedelta(days=settings.APPEAL_WINDOW_DAYS)).astimezone(dt.UTC).date()
-    return do_queue_notice(
-        case=action.case,
-        item=None,
-        recipient=party.email,
-        key=key,
-        language=party.language or "en",
-        context={
-            "account": action.target,
-            "appeal_until": appeal_until.isoformat(),
-            "event_scope": _event_scope(action, party.language or "en"),
+    context = {
+        "account": action.target,
+        "appeal_until": appeal_until.isoformat(),
+        "event_scope": _event_scope(action, language),
+    }
+    if party is not None and party.email:
+        return do_queue_notice(
+            case=action.case, item=None, recipient=party.email, key=key, language=language, context=context
+        )
+    wiki = notice_wiki()
+    record_audit(
+        event_type=AuditEventType.OFFICE_ACTION_SUBJECT_NOT_EMAILED,
+        actor=SYSTEM_ACTOR,
+        subject=action,
+        data={
+            "reason": "no subject" if party is None else "no email address",
+            "talk_page": wiki.name if wiki else None,
         },
     )
+    if wiki is None:
+        return None
+    rendered = render_notice(key, language, {**team_context(), **context, "reference": action.case.reference})
+    execution = ActionExecution.objects.create(
+        office_action=action, wiki=wiki, operation=Operation.TALK_PAGE_NOTICE,
+        idempotency_key=f"{action.pk}:{wiki.name}:{Operation.TALK_PAGE_NOTICE}",
+        content={"heading": rendered.subject, "text": rendered.body},
+    )  # fmt: skip
+    transaction.on_commit(lambda: enqueue_executions([execution.pk]))
+    return execution
+
+
+def notice_wiki() -> Wiki | None:
+    """Where a talk-page notice goes: the wiki that runs CentralAuth (Meta, in the Foundation's
+    farm), else the first wiki of the farm."""
+    wikis = list(Wiki.objects.order_by("name"))
+    return next((w for w in wikis if w.has_centralauth), wikis[0] if wikis else None)
 
 
 def _event_scope(action: OfficeAction, language: str) -> str:

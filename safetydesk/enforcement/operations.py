@@ -64,6 +64,26 @@ def global_unlock(client: WikiClient, target: str, *, reason: str) -> int | None
     return None
 
 
+def talk_page_notice(client: WikiClient, target: str, *, heading: str, text: str, marker: str, summary: str) -> int:
+    """Leave a notice as a new section of the user's talk page, once: `marker` (an HTML comment
+    naming the execution) is looked for in the page first. Returns the id of the revision by the
+    office account that carries it."""
+    title = f"User talk:{target}"
+    found = _revision_with(client.page_revisions(title), client.account, marker)
+    if found is None:
+        client.new_section(title, heading=heading, text=f"{text}\n\n{marker}", summary=summary)
+        found = _revision_with(client.page_revisions(title), client.account, marker)
+        if found is None:
+            raise TransientWikiError("unverified", "the notice is not on the talk page yet", wiki=client.name)
+    return found
+
+
+def _revision_with(revisions: list[dict[str, Any]], account: str, marker: str) -> int | None:
+    """The oldest revision by `account` whose text has `marker` (the edit that added it)."""
+    ours = [r for r in revisions if r["user"] == account and marker in r["content"]]
+    return int(ours[-1]["revid"]) if ours else None
+
+
 BLOCKS = ("block", "reblock")
 
 

@@ -70,6 +70,11 @@ def _on_wiki(execution: ActionExecution) -> int | None:
             return operations.unblock(client, action.target, reason=reason)
         case Operation.GLOBAL_UNLOCK:
             return operations.global_unlock(client, action.target, reason=reason)
+        case Operation.TALK_PAGE_NOTICE:
+            return operations.talk_page_notice(
+                client, action.target, heading=execution.content["heading"], text=execution.content["text"],
+                marker=f"<!-- safetydesk notice {execution.idempotency_key} -->", summary=reason,
+            )  # fmt: skip
     return operations.block(client, action.target, expiry=action.expiry, reason=reason)
 
 

@@ -132,6 +132,26 @@ class WikiClient:
         """Replace a page's text (creating it if need be); the answer names the new revision."""
         return dict(self.post("edit", title=title, text=text, summary=summary)["edit"])
 
+    def new_section(self, title: str, *, heading: str, text: str, summary: str) -> dict[str, Any]:
+        """Add a section at the end of a page (creating the page if need be), as a notice on a
+        user talk page is left."""
+        return dict(self.post("edit", title=title, section="new", sectiontitle=heading, text=text,
+                              summary=summary)["edit"])  # fmt: skip
+
+    def page_revisions(self, title: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        """The newest revisions of a page, newest first: revid, user, comment and wikitext; [] if
+        the page does not exist."""
+        query = self.query(titles=title, prop="revisions", rvprop="ids|user|comment|content", rvslots="main",
+                           rvlimit=limit)  # fmt: skip
+        pages = query.get("pages", [])
+        if not pages or "revisions" not in pages[0]:
+            return []
+        return [
+            {"revid": r["revid"], "user": r.get("user", ""), "comment": r.get("comment", ""),
+             "content": r.get("slots", {}).get("main", {}).get("content", "")}
+            for r in pages[0]["revisions"]
+        ]  # fmt: skip
+
     def revision(self, revid: int) -> dict[str, Any] | None:
         """One revision with its page, author, time, comment, SHA-1 and wikitext; None if the
         wiki has no such revision (or it is deleted and the account may not read it)."""

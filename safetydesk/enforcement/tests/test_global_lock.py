@@ -61,7 +61,7 @@ class GlobalLockTests(PersonaTestCase):
             with self.captureOnCommitCallbacks(execute=True):
                 do_carry_out(office_action=self.action, acting_user=self.manager)
         assert not [r for r in seen if r.get("action") == "setglobalaccountstatus"]
-        assert self.action.executions.get().status == ExecutionStatus.DONE
+        assert self.action.executions.get(operation=Operation.GLOBAL_LOCK).status == ExecutionStatus.DONE
 
     def test_a_lock_the_log_does_not_show_yet_is_tried_again(self) -> None:
         unlogged = (200, {}, {"query": {"logevents": []}})

@@ -12,9 +12,18 @@ from safetydesk.audit.models import AuditEvent, AuditEventType
 from safetydesk.cases.actions import PartyData, do_create_case
 from safetydesk.cases.models import CaseKind, PartyRole
 from safetydesk.enforcement.actions import do_carry_out, do_confirm_by_hand
-from safetydesk.enforcement.models import ActionStatus, ActionType, OfficeAction
+from safetydesk.enforcement.models import (
+    ActionExecution,
+    ActionStatus,
+    ActionType,
+    ExecutionStatus,
+    OfficeAction,
+    Operation,
+)
+from safetydesk.enforcement.tasks import execute
 from safetydesk.lib.testing import PersonaTestCase, smtp_sink
 from safetydesk.notify.models import Notice, NoticeStatus
+from safetydesk.wiki.client import WikiClient
 from safetydesk.wiki.devwiki import DevWiki
 from safetydesk.wiki.tests.farm import create_user_everywhere, register
 
@@ -68,4 +77,33 @@ class SubjectNoticeTests(PersonaTestCase):
             do_confirm_by_hand(execution=execution, acting_user=self.manager, note="Locked via Special:CentralAuth")
         assert sink.messages == []
         event = AuditEvent.objects.get(event_type=AuditEventType.OFFICE_ACTION_SUBJECT_NOT_EMAILED)
-        assert event.data == {"reason": "no email address"}
+        assert event.data == {"reason": "no email address", "talk_page": None}
+
+    @pytest.mark.usefixtures("farm")
+    def test_without_an_email_address_the_notice_is_left_once_on_the_user_talk_page(self) -> None:
+        farm: list[DevWiki] = self.farm  # type: ignore[attr-defined]
+        register(farm)
+        target = create_user_everywhere(farm, f"Sinmail{secrets.token_hex(3)}")
+        action = self.banned_case(target, email="", language="es")
+        with smtp_sink() as sink, self.captureOnCommitCallbacks(execute=True):
+            do_carry_out(office_action=action, acting_user=self.manager)
+        assert sink.messages == []
+
+        action.refresh_from_db()
+        notice = action.executions.get(operation=Operation.TALK_PAGE_NOTICE)
+        assert (notice.status, notice.wiki.name) == (ExecutionStatus.DONE, farm[0].name)
+        client = WikiClient(farm[0].api_url)
+        client.login(farm[0].bot_user, farm[0].bot_password)
+        [revision] = client.page_revisions(f"User talk:{target}")
+        assert revision["revid"] == notice.log_id
+        assert revision["user"] == "TSOffice"
+        text = revision["content"]
+        assert f"Aviso de un veto global de la Fundación: {target}" in text
+        assert action.case.reference in text
+        assert "Harassment" not in text
+        assert "organiser" not in text
+
+        # Sent again (a worker died before recording it): found on the page, not posted twice.
+        ActionExecution.objects.filter(pk=notice.pk).update(status=ExecutionStatus.PENDING, log_id=None)
+        assert execute.call(notice.pk) == "done"
+        assert len(client.page_revisions(f"User talk:{target}")) == 1
