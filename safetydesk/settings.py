@@ -328,6 +328,11 @@ EVENT_LIST_GRACE_DAYS = env_int("SAFETYDESK_EVENT_LIST_GRACE_DAYS", 7)
 EVENT_LIST_CODE_ATTEMPTS_PER_HOUR = env_int("SAFETYDESK_EVENT_LIST_CODE_ATTEMPTS_PER_HOUR", 10)
 # [P] How often each Foundation global ban in force is reviewed (DOMAIN §7.3: every 12 months).
 BAN_REVIEW_INTERVAL_DAYS = env_int("SAFETYDESK_BAN_REVIEW_INTERVAL_DAYS", 365)
+# [P] Office actions on content (enforcement.operations): the protection an office protection
+# sets, what revision suppression hides, and the text an office edit leaves on the page.
+OFFICE_PROTECTION = env_str("SAFETYDESK_OFFICE_PROTECTION", "edit=sysop|move=sysop")
+OFFICE_SUPPRESS_HIDE = env_str("SAFETYDESK_OFFICE_SUPPRESS_HIDE", "content|comment")
+OFFICE_EDIT_TEXT = env_str("SAFETYDESK_OFFICE_EDIT_TEXT", "{{Office action}}")
 # [P] Who the public ban list (/bans/) says banned the accounts on it.
 BAN_LIST_ORGANISATION = env_str("SAFETYDESK_BAN_LIST_ORGANISATION", "Wikimedia Foundation")
 # [P] Waits after the 1st, 2nd, … transient failure of an execution (a wiki down, lagged, slow);

@@ -59,10 +59,22 @@ ON_WIKI_OPERATIONS: dict[str, tuple[str, str]] = {
 }
 
 
+# Actions on content: one operation on the one wiki the action names.
+CONTENT_OPERATIONS: dict[str, str] = {
+    ActionType.PAGE_DELETION: Operation.DELETE_PAGE,
+    ActionType.REVISION_SUPPRESSION: Operation.SUPPRESS_REVISIONS,
+    ActionType.PAGE_PROTECTION: Operation.PROTECT_PAGE,
+    ActionType.PAGE_BLANKING: Operation.EDIT_PAGE,
+}
+
+
 def plan(action: OfficeAction) -> list[tuple[Wiki | None, str]]:
     """(wiki, operation) for each execution the action needs on the farm as it is now."""
     if action.action_type == ActionType.FOUNDATION_EVENT_BAN:
         return []  # carried out by listing it (enforcement.event_bans), not on a wiki
+    if action.action_type in CONTENT_OPERATIONS:
+        wiki = action.wiki
+        return [(wiki, CONTENT_OPERATIONS[action.action_type])] if wiki else [(None, Operation.BY_HAND)]
     operations = ON_WIKI_OPERATIONS.get(action.action_type)
     wikis = list(Wiki.objects.order_by("name"))
     if operations is None or not wikis:

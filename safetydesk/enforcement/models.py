@@ -32,6 +32,7 @@ class ActionType(models.TextChoices):
     PAGE_PROTECTION = "page_protection", _("Office protection")
     REVISION_SUPPRESSION = "revision_suppression", _("Revision suppression")
     PAGE_DELETION = "page_deletion", _("Page deletion")
+    PAGE_BLANKING = "page_blanking", _("Office edit of a page")
     RANGE_BLOCK = "range_block", _("Range block")
     GLOBAL_LOCK = "global_lock", _("Global lock")
     # DOMAIN §7.3: lifting a Foundation global ban passes the ban's whole review chain.
@@ -57,6 +58,10 @@ class OfficeAction(models.Model):
     expiry = models.CharField(_("expiry"), max_length=64, default="infinite")
     # As recommended; for an event ban, one of EventBanScope.
     scope = models.CharField(_("scope"), max_length=200, blank=True, default="")
+    # An action on content: the wiki, and {"page": title, "revisions": [ids]} (encrypted: a
+    # page's title can itself be what is suppressed).
+    wiki = models.ForeignKey(Wiki, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    details = EncryptedJSONField(default=dict, blank=True)
     status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.APPROVED)
     decided_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -80,6 +85,10 @@ class Operation(models.TextChoices):
     GLOBAL_LOCK = "global_lock", _("Global lock")
     UNBLOCK = "unblock", _("Unblock")
     GLOBAL_UNLOCK = "global_unlock", _("Global unlock")
+    DELETE_PAGE = "delete_page", _("Page deletion")
+    SUPPRESS_REVISIONS = "suppress_revisions", _("Revision suppression")
+    PROTECT_PAGE = "protect_page", _("Office protection")
+    EDIT_PAGE = "edit_page", _("Office edit")
     # The notice to the sanctioned person, where no email address is known (DOMAIN §4.4).
     TALK_PAGE_NOTICE = "talk_page_notice", _("Notice on the user talk page")
     # What a person does by hand where no wiki is registered (the console names the action).

@@ -8,7 +8,7 @@ that shows it done; an act the log does not show yet is a transient error (tried
 from typing import Any
 
 from safetydesk.wiki.client import WikiClient
-from safetydesk.wiki.errors import TransientWikiError
+from safetydesk.wiki.errors import PermanentWikiError, TransientWikiError
 
 
 def block(client: WikiClient, target: str, *, expiry: str, reason: str) -> int:
@@ -62,6 +62,56 @@ def global_unlock(client: WikiClient, target: str, *, reason: str) -> int | None
             raise TransientWikiError("unverified", "the unlock is not in the global account log yet", wiki=client.name)
         return int(entry["logid"])
     return None
+
+
+def delete_page(client: WikiClient, title: str, *, reason: str) -> int | None:
+    """Delete a page, unless it is gone already. The id of our deletion in the log; None when the
+    page was never there or someone else removed it (nothing of ours to show)."""
+    if client.page_info(title)["exists"]:
+        client.delete(title, reason=reason)
+        return _logged(client, "delete", title, ("delete",), reason)
+    entry = _newest(client.log_events("delete", title=title), client.account, ("delete",), reason)
+    return int(entry["logid"]) if entry is not None else None
+
+
+def suppress_revisions(client: WikiClient, title: str, revids: list[int], *, hide: str, reason: str) -> int:
+    """Hide revisions' `hide` parts with suppression, those not suppressed already."""
+    flags = client.revision_flags(revids)
+    missing = [r for r in revids if r not in flags]
+    if missing:
+        raise PermanentWikiError("nosuchrevid", f"no revision {missing} on this wiki", wiki=client.name)
+    todo = [r for r in revids if not flags[r]["suppressed"]]
+    if todo:
+        client.suppress_revisions(title, todo, hide=hide, reason=reason)
+    return _logged(client, "suppress", title, ("revision",), reason)
+
+
+def protect_page(client: WikiClient, title: str, *, protections: str, expiry: str, reason: str) -> int:
+    """Office protection of a page (e.g. edit=sysop|move=sysop), unless it has it already."""
+    wanted = dict(p.split("=", 1) for p in protections.split("|"))
+    current = {p["type"]: p["level"] for p in client.page_info(title)["protection"]}
+    if any(current.get(kind) != level for kind, level in wanted.items()):
+        client.protect(title, protections=protections, expiry=expiry, reason=reason)
+    return _logged(client, "protect", title, ("protect", "modify"), reason)
+
+
+def edit_page(client: WikiClient, title: str, *, text: str, reason: str) -> int:
+    """An office edit: the page's text becomes `text`, unless our last edit already made it so.
+    The id of the revision that carries it."""
+    revisions = client.page_revisions(title, limit=1)
+    if revisions and revisions[0]["user"] == client.account and revisions[0]["content"].strip() == text.strip():
+        return int(revisions[0]["revid"])
+    result = client.edit(title, text=text, summary=reason)
+    if "newrevid" not in result:  # "nochange": someone else's edit already says it
+        return int(client.page_revisions(title, limit=1)[0]["revid"])
+    return int(result["newrevid"])
+
+
+def _logged(client: WikiClient, log_type: str, title: str, actions: tuple[str, ...], reason: str) -> int:
+    entry = _newest(client.log_events(log_type, title=title), client.account, actions, reason)
+    if entry is None:
+        raise TransientWikiError("unverified", f"not in the wiki's {log_type} log yet", wiki=client.name)
+    return int(entry["logid"])
 
 
 def talk_page_notice(client: WikiClient, target: str, *, heading: str, text: str, marker: str, summary: str) -> int:

@@ -70,6 +70,20 @@ def _on_wiki(execution: ActionExecution) -> int | None:
             return operations.unblock(client, action.target, reason=reason)
         case Operation.GLOBAL_UNLOCK:
             return operations.global_unlock(client, action.target, reason=reason)
+        case Operation.DELETE_PAGE:
+            return operations.delete_page(client, action.details["page"], reason=reason)
+        case Operation.SUPPRESS_REVISIONS:
+            return operations.suppress_revisions(
+                client, action.details["page"], action.details["revisions"], hide=settings.OFFICE_SUPPRESS_HIDE,
+                reason=reason,
+            )  # fmt: skip
+        case Operation.PROTECT_PAGE:
+            return operations.protect_page(
+                client, action.details["page"], protections=settings.OFFICE_PROTECTION, expiry=action.expiry,
+                reason=reason,
+            )  # fmt: skip
+        case Operation.EDIT_PAGE:
+            return operations.edit_page(client, action.details["page"], text=settings.OFFICE_EDIT_TEXT, reason=reason)
         case Operation.TALK_PAGE_NOTICE:
             return operations.talk_page_notice(
                 client, action.target, heading=execution.content["heading"], text=execution.content["text"],

@@ -22,11 +22,12 @@ from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
 from safetydesk.cases.actions import lock_case
 from safetydesk.cases.models import Case, CaseEvent, CaseKind
-from safetydesk.enforcement.actions import ban_in_force
+from safetydesk.enforcement.actions import CONTENT_OPERATIONS, ban_in_force
 from safetydesk.enforcement.models import ActionType, EventBanScope, OfficeAction
 from safetydesk.lib.errors import Refusal
 from safetydesk.reviews.matrix import matrix
 from safetydesk.reviews.models import DirectBanJustification, Recommendation, RecommendationStatus, ReviewStep, Verdict
+from safetydesk.wiki.models import Wiki
 
 # Types that act against an account: they need one named.
 ACCOUNT_TYPES = frozenset(
@@ -80,6 +81,9 @@ def do_submit_recommendation(
     prior_warnings: Iterable[dict[str, str]] = (),
     direct_ban_justification: str = "",
     include_conditional: Iterable[str] = (),
+    wiki: Wiki | None = None,
+    page: str = "",
+    revisions: Iterable[int] = (),
 ) -> Recommendation:
     case = lock_case(case, None)
     if not can_work_case(acting_user, case):
@@ -102,6 +106,7 @@ def do_submit_recommendation(
         raise ReviewRefusal(_("Name the account the action is against."), details={"field": "target"})
     if ActionType.BAN_LIFT in types:
         _lifted_ban(types, target)
+    details = _content_target(types, wiki, page, list(revisions))
     scope = scope.strip()
     if ActionType.FOUNDATION_EVENT_BAN in types and scope not in EventBanScope.values:
         raise ReviewRefusal(
@@ -122,6 +127,7 @@ def do_submit_recommendation(
         case=case, author=acting_user, action_types=types, target=target, scope=scope[:200],
         expiry=expiry.strip() or "infinite", rationale=rationale.strip(), prior_warnings=warnings,
         direct_ban_justification=direct_ban_justification if not warnings else "", matrix_version=table.version,
+        wiki=wiki if details else None, details=details,
     )  # fmt: skip
     include = frozenset(include_conditional)
     for position, stage in enumerate(table.stages_for(types, include), start=1):
@@ -136,6 +142,18 @@ def do_submit_recommendation(
     )  # fmt: skip
     _timeline(case, acting_user, record="recommendation", recommendation=recommendation.pk, stages=stages)
     return recommendation
+
+
+def _content_target(types: list[str], wiki: Wiki | None, page: str, revisions: list[int]) -> dict[str, Any]:
+    """For actions on content: the page (and revisions) on the wiki they are carried out on."""
+    if not set(types) & set(CONTENT_OPERATIONS):
+        return {}
+    page = " ".join(page.split())
+    if wiki is None or not page:
+        raise ReviewRefusal(_("Name the wiki and the page the action is on."), details={"field": "page"})
+    if ActionType.REVISION_SUPPRESSION in types and not revisions:
+        raise ReviewRefusal(_("List the revision ids to suppress."), details={"field": "revisions"})
+    return {"page": page[:255], "revisions": sorted(set(revisions))}
 
 
 def _lifted_ban(types: list[str], target: str) -> OfficeAction | None:
@@ -259,6 +277,8 @@ def do_decide(*, recommendation: Recommendation, acting_user: Any, override_reas
             decided_at=now,
             decided_by=acting_user,
             lifts=lifts if action_type == ActionType.BAN_LIFT else None,
+            wiki=recommendation.wiki if action_type in CONTENT_OPERATIONS else None,
+            details=recommendation.details if action_type in CONTENT_OPERATIONS else {},
         )
         for action_type in recommendation.action_types
     ]

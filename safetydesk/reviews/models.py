@@ -33,6 +33,9 @@ class Recommendation(models.Model):
     action_types = models.JSONField(default=list)
     target = EncryptedTextField(_("account"), blank=True, default="")
     scope = models.CharField(_("scope"), max_length=200, blank=True, default="")
+    # For an action on content: where (enforcement.models.OfficeAction.wiki and .details).
+    wiki = models.ForeignKey("wiki.Wiki", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    details = EncryptedJSONField(default=dict, blank=True)
     expiry = models.CharField(_("duration"), max_length=64, default="infinite")
     rationale = EncryptedTextField(_("rationale"))
     # [{"kind": "community"|"foundation", "date": "YYYY-MM-DD", "link": "..."}]

@@ -74,7 +74,7 @@ def office_action_panel(case: Case, user: Any) -> PanelView:
         case.office_actions.prefetch_related(
             "executions__wiki", "evasions__reported_by", "evasions__decided_by", "ban_reviews__reviewed_by"
         )
-        .select_related("evasion_of")
+        .select_related("evasion_of", "wiki")
         .order_by("-decided_at", "-id")
     )
     in_review = any(r.status == RecommendationStatus.IN_REVIEW for r in recommendations)

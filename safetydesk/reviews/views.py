@@ -21,8 +21,9 @@ from safetydesk.enforcement.maintenance import do_complete_review, do_record_wik
 from safetydesk.enforcement.models import ActionExecution, BanReview, Evasion, OfficeAction
 from safetydesk.lib.errors import Refusal
 from safetydesk.lib.http import client_ip
-from safetydesk.reviews.actions import do_decide, do_review, do_submit_recommendation
+from safetydesk.reviews.actions import ReviewRefusal, do_decide, do_review, do_submit_recommendation
 from safetydesk.reviews.models import Recommendation, ReviewStep
+from safetydesk.wiki.models import Wiki
 
 
 def _panel_url(case: Case) -> str:
@@ -60,14 +61,30 @@ def parse_warnings(text: str) -> list[dict[str, str]]:
     return warnings
 
 
+def parse_revisions(text: str) -> list[int]:
+    """Revision ids as typed: separated by commas, spaces or new lines ("oldid=" copied from a
+    permalink is understood)."""
+    ids = []
+    for token in text.replace(",", " ").split():
+        digits = token.rpartition("=")[2]
+        if not digits.isdigit():
+            raise ReviewRefusal(
+                _("“%(value)s” is not a revision id.") % {"value": token[:40]}, details={"field": "revisions"}
+            )
+        ids.append(int(digits))
+    return ids
+
+
 @staff_required
 @require_POST
 def recommend(request: HttpRequest, reference: str) -> HttpResponse:
     data = request.POST
 
     def run(case: Case, user: Any) -> str:
+        wiki = Wiki.objects.filter(pk=data.get("wiki") or 0).first()
         do_submit_recommendation(
             case=case, acting_user=user, action_types=data.getlist("action_types"), rationale=data.get("rationale", ""),
+            wiki=wiki, page=data.get("page", ""), revisions=parse_revisions(data.get("revisions", "")),
             target=data.get("target", ""), scope=data.get("scope", ""), expiry=data.get("expiry", "infinite"),
             prior_warnings=parse_warnings(data.get("prior_warnings", "")),
             direct_ban_justification=data.get("direct_ban_justification", ""),

@@ -138,6 +138,43 @@ class WikiClient:
         return dict(self.post("edit", title=title, section="new", sectiontitle=heading, text=text,
                               summary=summary)["edit"])  # fmt: skip
 
+    def page_info(self, title: str) -> dict[str, Any]:
+        """Whether a page exists, and its protections ([{"type": "edit", "level": "sysop", …}])."""
+        pages = self.query(titles=title, prop="info", inprop="protection").get("pages", [])
+        page: dict[str, Any] = pages[0] if pages else {"missing": True}
+        return {"exists": not page.get("missing", False), "protection": list(page.get("protection", []))}
+
+    def revision_flags(self, revids: list[int]) -> dict[int, dict[str, bool]]:
+        """For each revision: whether its text is hidden, and whether what is hidden is
+        suppressed (the API says so alongside the properties asked for)."""
+        query = self.query(revids="|".join(map(str, revids)), prop="revisions", rvprop="ids|sha1|comment")
+        flags: dict[int, dict[str, bool]] = {}
+        for page in query.get("pages", []):
+            for revision in page.get("revisions", []):
+                flags[int(revision["revid"])] = {
+                    "texthidden": bool(revision.get("sha1hidden")), "suppressed": bool(revision.get("suppressed")),
+                }  # fmt: skip
+        return flags
+
+    def delete(self, title: str, *, reason: str) -> dict[str, Any]:
+        return dict(self.post("delete", title=title, reason=reason)["delete"])
+
+    def suppress_revisions(self, title: str, revids: list[int], *, hide: str, reason: str) -> dict[str, Any]:
+        """Revision deletion of `hide` (content|comment|user) with suppression: hidden from
+        administrators too."""
+        answer = dict(self.post("revisiondelete", type="revision", target=title, ids="|".join(map(str, revids)),
+                                hide=hide, suppress="yes", reason=reason)["revisiondelete"])  # fmt: skip
+        # Each revision answers on its own: a refusal (the current revision's text cannot be
+        # hidden) comes back inside a "Success".
+        for item in answer.get("items", []):
+            for error in item.get("errors", []):
+                raise PermanentWikiError(error.get("code", "revdelete"), f"revision {item.get('id')}: "
+                                         f"{error.get('code', '')}", wiki=self.name)  # fmt: skip
+        return answer
+
+    def protect(self, title: str, *, protections: str, expiry: str, reason: str) -> dict[str, Any]:
+        return dict(self.post("protect", title=title, protections=protections, expiry=expiry, reason=reason)["protect"])
+
     def page_revisions(self, title: str, *, limit: int = 20) -> list[dict[str, Any]]:
         """The newest revisions of a page, newest first: revid, user, comment and wikitext; [] if
         the page does not exist."""

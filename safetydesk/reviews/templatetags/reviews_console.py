@@ -17,6 +17,7 @@ from safetydesk.enforcement.models import (
 )
 from safetydesk.reviews import selectors
 from safetydesk.reviews.models import DirectBanJustification, Verdict
+from safetydesk.wiki.models import Wiki
 
 register = template.Library()
 
@@ -32,6 +33,7 @@ def office_action_panel(context: template.Context, case: Any) -> dict[str, Any]:
         "verdicts": Verdict.choices,
         "justifications": DirectBanJustification.choices,
         "event_scopes": EventBanScope.choices,
+        "wikis": Wiki.objects.order_by("name"),
         "APPROVED": ActionStatus.APPROVED,
         "AWAITING_STAFF": ExecutionStatus.AWAITING_STAFF,
         "FAILED": ExecutionStatus.FAILED,

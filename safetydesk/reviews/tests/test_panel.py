@@ -1,6 +1,7 @@
 """The Office action panel on the case page: recommend, sign in turn, decide, carry out by hand,
 each a plain form post; refusals come back as a message and change nothing."""
 
+import pytest
 from django.urls import reverse
 
 from safetydesk.accounts.roles import Role
@@ -8,8 +9,9 @@ from safetydesk.cases.actions import do_create_case
 from safetydesk.cases.models import CaseKind
 from safetydesk.enforcement.models import ActionStatus, ExecutionStatus, OfficeAction
 from safetydesk.lib.testing import PersonaTestCase, force_login_verified, grant_sudo, make_staff
+from safetydesk.reviews.actions import ReviewRefusal
 from safetydesk.reviews.models import Recommendation, RecommendationStatus, ReviewStep, Verdict
-from safetydesk.reviews.views import parse_warnings
+from safetydesk.reviews.views import parse_revisions, parse_warnings
 
 
 class OfficeActionPanelTests(PersonaTestCase):
@@ -88,3 +90,9 @@ class OfficeActionPanelTests(PersonaTestCase):
             {"kind": "community", "date": "2026-01-02", "link": "https://x.org/1"},
             {"kind": "foundation", "date": "2026-03-04", "link": ""},
         ]
+
+
+def test_revision_ids_are_read_as_typed_or_copied_from_a_permalink() -> None:
+    assert parse_revisions("12, oldid=34\n56") == [12, 34, 56]
+    with pytest.raises(ReviewRefusal, match="is not a revision id"):
+        parse_revisions("12 abc")
