@@ -333,6 +333,10 @@ BAN_REVIEW_INTERVAL_DAYS = env_int("SAFETYDESK_BAN_REVIEW_INTERVAL_DAYS", 365)
 OFFICE_PROTECTION = env_str("SAFETYDESK_OFFICE_PROTECTION", "edit=sysop|move=sysop")
 OFFICE_SUPPRESS_HIDE = env_str("SAFETYDESK_OFFICE_SUPPRESS_HIDE", "content|comment")
 OFFICE_EDIT_TEXT = env_str("SAFETYDESK_OFFICE_EDIT_TEXT", "{{Office action}}")
+# Optional: the wiki (its name in the farm registry) and page the public ban list is also written
+# to, e.g. meta and "List of globally banned users/Foundation". Empty: not written to a wiki.
+BAN_LIST_WIKI = env_str("SAFETYDESK_BAN_LIST_WIKI", "")
+BAN_LIST_PAGE = env_str("SAFETYDESK_BAN_LIST_PAGE", "")
 # [P] Who the public ban list (/bans/) says banned the accounts on it.
 BAN_LIST_ORGANISATION = env_str("SAFETYDESK_BAN_LIST_ORGANISATION", "Wikimedia Foundation")
 # [P] Waits after the 1st, 2nd, … transient failure of an execution (a wiki down, lagged, slow);

@@ -217,6 +217,10 @@ def finish_if_complete(action_id: int) -> bool:
     )
     if action.lifts_id is not None:
         _mark_lifted(action)
+    if action.action_type in {ActionType.FOUNDATION_GLOBAL_BAN, ActionType.BAN_LIFT}:
+        from safetydesk.enforcement.publishing import publish_on_commit
+
+        publish_on_commit()
     from safetydesk.enforcement.notices import notify_subject
 
     notify_subject(action)

@@ -32,3 +32,12 @@ def open_ban_reviews() -> int:
     from safetydesk.enforcement.maintenance import open_due_reviews
 
     return open_due_reviews()
+
+
+@every(dt.timedelta(hours=1))
+@task()
+def publish_ban_list_hourly() -> dict[str, object]:
+    """The public ban list on its wiki page, if one is configured (enforcement.publishing)."""
+    from safetydesk.enforcement.publishing import publish_ban_list
+
+    return publish_ban_list()

@@ -30,3 +30,22 @@ def public_bans() -> list[PublicBan]:
         seen.add(action.target)
         bans.append(PublicBan(action.target, action.enforced_at.astimezone(dt.UTC).date()))
     return bans
+
+
+# --- the same list on a wiki page (optional: settings.BAN_LIST_WIKI and BAN_LIST_PAGE) ---------
+
+NOTE = "Foundation global ban per WMF Global Ban Policy; see the WMFOffice log"
+
+
+def ban_list_wikitext(bans: list[PublicBan]) -> str:
+    """The list as a wiki table (DOMAIN §7.4 columns): account, date of ban (UTC), banned by, and
+    a fixed note; never a reason."""
+    rows = [
+        '{| class="wikitable sortable"',
+        "! Account !! Date of ban (UTC) !! Banned by !! Notes",
+    ]
+    for ban in bans:
+        account = ban.account.replace("|", "&#124;").replace("[", "&#91;").replace("]", "&#93;")
+        rows += ["|-", f"| [[User:{account}|{account}]] || {ban.banned_on.isoformat()} || WMF || {NOTE}"]
+    rows.append("|}")
+    return "\n".join(rows)

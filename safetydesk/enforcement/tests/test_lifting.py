@@ -12,6 +12,7 @@ from safetydesk.cases.actions import do_create_case
 from safetydesk.cases.models import CaseKind
 from safetydesk.enforcement.actions import do_carry_out
 from safetydesk.enforcement.models import ActionStatus, ActionType, ExecutionStatus, OfficeAction, Operation
+from safetydesk.enforcement.publishing import publish_ban_list
 from safetydesk.lib.testing import PersonaTestCase, make_staff
 from safetydesk.reviews.actions import ReviewRefusal, do_decide, do_submit_recommendation
 from safetydesk.reviews.tests.chain import concur_at_every_stage
@@ -87,6 +88,28 @@ class LiftingTests(PersonaTestCase):
         assert [b["reason"] for b in admin.active_blocks(self.account)] == ["Local edit warring"]
         lifting.refresh_from_db()
         assert lifting.status == ActionStatus.ENFORCED
+
+    def test_the_list_on_its_wiki_page_follows_the_bans_and_never_says_why(self) -> None:
+        page = f"Foundation bans {secrets.token_hex(2)}"
+        wiki = self.farm[0]
+        with override_settings(BAN_LIST_WIKI=wiki.name, BAN_LIST_PAGE=page):
+            assert publish_ban_list()["result"] == "edited"  # the ban carried out in setUp
+            assert publish_ban_list()["result"] == "unchanged"
+            [revision] = self.client_of(wiki).page_revisions(page)
+            assert f"[[User:{self.account}|{self.account}]]" in revision["content"]
+            self.ban.refresh_from_db()
+            assert self.ban.enforced_at is not None
+            assert self.ban.enforced_at.date().isoformat() in revision["content"]
+            assert "appeal" not in revision["content"].lower()
+            assert revision["user"] == "TSOffice"
+
+            recommendation = self.recommend_lifting()
+            concur_at_every_stage(recommendation)
+            [lifting] = do_decide(recommendation=recommendation, acting_user=make_staff("max", Role.MANAGER))
+            with self.captureOnCommitCallbacks(execute=True):  # the lifting publishes the list again
+                do_carry_out(office_action=lifting, acting_user=self.manager)
+            newest = self.client_of(wiki).page_revisions(page)[0]
+            assert self.account not in newest["content"]
 
     def test_a_lifting_needs_a_ban_in_force_and_goes_alone(self) -> None:
         with pytest.raises(ReviewRefusal, match="No Foundation global ban is in force"):
