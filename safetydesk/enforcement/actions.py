@@ -221,9 +221,10 @@ def finish_if_complete(action_id: int) -> bool:
         from safetydesk.enforcement.publishing import publish_on_commit
 
         publish_on_commit()
-    from safetydesk.enforcement.notices import notify_subject
+    from safetydesk.enforcement.notices import notify_other_parties, notify_subject
 
     notify_subject(action)
+    notify_other_parties(action)
     return True
 
 

@@ -98,3 +98,26 @@ def _event_scope(action: OfficeAction, language: str) -> str:
         return ""
     with translation.override(language):
         return str(dict(EventBanScope.choices).get(action.scope, action.scope))
+
+
+REPORTER_OUTCOME = "office_action_reporter_outcome"
+
+
+def notify_other_parties(action: OfficeAction) -> list[Notice]:
+    """Review matrix row 11: for the action types it names, each reporter with an email address
+    is told the Foundation acted (never what or why), once per case, in their language."""
+    from safetydesk.reviews.matrix import matrix
+
+    if action.action_type not in matrix().notify_other_parties:
+        return []
+    if Notice.objects.filter(case=action.case, key=REPORTER_OUTCOME).exists():
+        return []  # told already, after an earlier action on the same case
+    reporters = action.case.parties.filter(role=PartyRole.REPORTER).order_by("pk")
+    return [
+        do_queue_notice(
+            case=action.case, item=None, recipient=party.email, key=REPORTER_OUTCOME,
+            language=party.language or "en", context={},
+        )
+        for party in reporters
+        if party.email
+    ]  # fmt: skip

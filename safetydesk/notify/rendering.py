@@ -48,6 +48,8 @@ TEMPLATES: dict[str, TemplateKind] = {
         # To the banned person, once the ban is carried out (enforcement.notices).
         TemplateKind("office_action_global_ban", _("Notice: Foundation global ban, to the banned person")),
         TemplateKind("office_action_event_ban", _("Notice: Foundation event ban, to the banned person")),
+        # To the reporters once the Foundation acted (review matrix row 11), without details.
+        TemplateKind("office_action_reporter_outcome", _("Notice: the Foundation acted, to the reporters")),
         # To legal counsel, not a party (emergency.actions.do_remind_legal_of_disclosure).
         TemplateKind(
             "disclosure_legal_review", _("Staff: a disclosure to law enforcement awaits Legal"), automatic=True

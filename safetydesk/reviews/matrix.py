@@ -39,6 +39,8 @@ class Matrix:
     required: dict[str, tuple[str, ...]]
     conditional: dict[str, tuple[str, ...]]
     override_roles: frozenset[str]
+    # Matrix row 11: the action types after which other affected parties (the reporters) are told.
+    notify_other_parties: frozenset[str] = frozenset()
 
     def stages_for(self, action_types: list[str], include: frozenset[str] = frozenset()) -> list[Stage]:
         """The stages the recommended types need together, in the matrix's order: each type's
@@ -54,14 +56,19 @@ class Matrix:
 def _load(path: str) -> Matrix:
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     stages = {key: Stage(key, s["role"], s["label"]) for key, s in data["stages"].items()}
-    required, conditional = {}, {}
+    required, conditional, notify = {}, {}, set()
     for action_type, entry in data["action_types"].items():
+        if entry.get("notify_other_parties"):
+            notify.add(action_type)
         for key in (*entry.get("required", ()), *entry.get("conditional", ())):
             if key not in stages:
                 raise ValueError(f"{path}: {action_type} names the unknown stage {key!r}")
         required[action_type] = tuple(entry.get("required", ()))
         conditional[action_type] = tuple(entry.get("conditional", ()))
-    return Matrix(int(data["version"]), stages, required, conditional, frozenset(data.get("override_roles", ())))
+    return Matrix(
+        int(data["version"]), stages, required, conditional, frozenset(data.get("override_roles", ())),
+        frozenset(notify),
+    )  # fmt: skip
 
 
 def matrix() -> Matrix:

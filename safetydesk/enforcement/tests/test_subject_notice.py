@@ -66,7 +66,12 @@ class SubjectNoticeTests(PersonaTestCase):
         assert action.case.reference in body
         assert "Harassment" not in body
         assert "organiser" not in body
-        assert sink.to("organiser@example.net") == []
+        # The reporter is told the Foundation acted (review matrix row 11), and nothing more.
+        [told] = sink.to("organiser@example.net")
+        told_body = told.get_payload(decode=True).decode()
+        assert "the Wikimedia Foundation has taken action" in told_body
+        assert target not in told_body
+        assert target not in str(make_header(decode_header(told["Subject"])))
         notice = Notice.objects.get(key="office_action_global_ban")
         assert (notice.language, notice.status) == ("es", NoticeStatus.SENT)
 
@@ -75,7 +80,7 @@ class SubjectNoticeTests(PersonaTestCase):
         with smtp_sink() as sink, self.captureOnCommitCallbacks(execute=True):
             [execution] = do_carry_out(office_action=action, acting_user=self.manager)  # no wiki: by hand
             do_confirm_by_hand(execution=execution, acting_user=self.manager, note="Locked via Special:CentralAuth")
-        assert sink.messages == []
+        assert [rcpts for rcpts, _ in sink.messages] == [["organiser@example.net"]]  # the reporter: told we acted
         event = AuditEvent.objects.get(event_type=AuditEventType.OFFICE_ACTION_SUBJECT_NOT_EMAILED)
         assert event.data == {"reason": "no email address", "talk_page": None}
 
@@ -87,7 +92,7 @@ class SubjectNoticeTests(PersonaTestCase):
         action = self.banned_case(target, email="", language="es")
         with smtp_sink() as sink, self.captureOnCommitCallbacks(execute=True):
             do_carry_out(office_action=action, acting_user=self.manager)
-        assert sink.messages == []
+        assert [rcpts for rcpts, _ in sink.messages] == [["organiser@example.net"]]  # the reporter: told we acted
 
         action.refresh_from_db()
         notice = action.executions.get(operation=Operation.TALK_PAGE_NOTICE)
