@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "safetydesk.wiki",
     "safetydesk.enforcement",
     "safetydesk.reviews",
+    "safetydesk.investigations",
     "safetydesk.api",
 ]
 

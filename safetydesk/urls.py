@@ -14,6 +14,7 @@ urlpatterns = [
     path("oncall/", include("safetydesk.oncall.urls")),
     path("bans/", include("safetydesk.enforcement.urls")),
     path("reviews/", include("safetydesk.reviews.urls")),
+    path("investigations/", include("safetydesk.investigations.urls")),
     path("event-bans/", include("safetydesk.enforcement.event_ban_urls")),
     path("event-list/", include(organiser_patterns)),
     path("", include("safetydesk.console.urls")),

@@ -88,6 +88,8 @@ class AuditEventType(models.IntegerChoices):
     BAN_REVIEW_CHECKED = 1425, "ban review: wikis checked"
     BAN_REVIEW_COMPLETED = 1426, "ban review completed"
     BAN_LIST_PUBLISHED = 1427, "public ban list written to its wiki page"
+    # 1600s: office-action investigations
+    INVESTIGATION_UPDATED = 1601, "investigation file updated"
     EVENT_ADDED = 1407, "event added"
     EVENT_BAN_LISTED = 1408, "event ban put on the restricted list"
     EVENT_BAN_EVENT_LISTED = 1409, "event named on an event ban"

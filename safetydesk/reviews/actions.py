@@ -24,6 +24,7 @@ from safetydesk.cases.actions import lock_case
 from safetydesk.cases.models import Case, CaseEvent, CaseKind
 from safetydesk.enforcement.actions import CONTENT_OPERATIONS, ban_in_force
 from safetydesk.enforcement.models import ActionType, EventBanScope, OfficeAction
+from safetydesk.investigations.actions import warnings_of
 from safetydesk.lib.errors import Refusal
 from safetydesk.reviews.matrix import matrix
 from safetydesk.reviews.models import DirectBanJustification, Recommendation, RecommendationStatus, ReviewStep, Verdict
@@ -113,7 +114,8 @@ def do_submit_recommendation(
             _("Say which events the event ban covers: all funded events, the listed events, or affiliate events too."),
             details={"field": "scope"},
         )
-    warnings = list(prior_warnings)
+    # Warnings on the investigation file count, as typed ones do (DOMAIN §7.1).
+    warnings = list(prior_warnings) or (warnings_of(case, target) if target else [])
     direct = ActionType.FOUNDATION_GLOBAL_BAN in types and not warnings
     if direct and direct_ban_justification not in DirectBanJustification.values:
         raise ReviewRefusal(

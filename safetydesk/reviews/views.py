@@ -26,23 +26,26 @@ from safetydesk.reviews.models import Recommendation, ReviewStep
 from safetydesk.wiki.models import Wiki
 
 
-def _panel_url(case: Case) -> str:
-    return reverse("console:case", args=[case.reference]) + "#office-action"
+def _panel_url(case: Case, anchor: str) -> str:
+    return reverse("console:case", args=[case.reference]) + f"#{anchor}"
 
 
-def _on_case(
-    request: HttpRequest, reference: str, run: Callable[[Case, Any], str], *, sensitive: bool = False
+def on_case_panel(
+    request: HttpRequest, reference: str, run: Callable[[Case, Any], str], *, anchor: str = "office-action",
+    sensitive: bool = False,
 ) -> HttpResponse:
-    """`sensitive`: a step that acts on the wikis needs a recent re-authentication (ARCHITECTURE
-    §7, sudo mode); without one the person confirms who they are and comes back to the panel."""
+    """A panel form's post: access_case, one action (`run` returns the message), back to the
+    panel; a refusal comes back as a message and changes nothing. `sensitive`: a step that acts
+    on the wikis needs a recent re-authentication (ARCHITECTURE §7, sudo mode); without one the
+    person confirms who they are and comes back to the panel."""
     case = access_case(request.user, reference, ip_address=client_ip(request))
     if sensitive and not has_sudo(request):
-        return sudo_redirect(request, next_url=_panel_url(case))
+        return sudo_redirect(request, next_url=_panel_url(case, anchor))
     try:
         messages.success(request, run(case, request.user))
     except Refusal as refusal:
         messages.error(request, refusal.message)
-    return redirect(_panel_url(case))
+    return redirect(_panel_url(case, anchor))
 
 
 def parse_warnings(text: str) -> list[dict[str, str]]:
@@ -92,7 +95,7 @@ def recommend(request: HttpRequest, reference: str) -> HttpResponse:
         )  # fmt: skip
         return _("The recommendation is submitted for review.")
 
-    return _on_case(request, reference, run)
+    return on_case_panel(request, reference, run)
 
 
 @staff_required
@@ -105,7 +108,7 @@ def sign(request: HttpRequest, reference: str, step_id: int) -> HttpResponse:
         )
         return _("Your review is recorded.")
 
-    return _on_case(request, reference, run)
+    return on_case_panel(request, reference, run)
 
 
 @staff_required
@@ -118,7 +121,7 @@ def decide(request: HttpRequest, reference: str, recommendation_id: int) -> Http
         )
         return _("Decided: %(count)s office action(s) ready to carry out.") % {"count": len(actions)}
 
-    return _on_case(request, reference, run)
+    return on_case_panel(request, reference, run)
 
 
 @staff_required
@@ -129,7 +132,7 @@ def carry_out(request: HttpRequest, reference: str, action_id: int) -> HttpRespo
         do_carry_out(office_action=action, acting_user=user)
         return _("Sent to be carried out; the table shows each wiki's progress.")
 
-    return _on_case(request, reference, run, sensitive=True)
+    return on_case_panel(request, reference, run, sensitive=True)
 
 
 @staff_required
@@ -140,7 +143,7 @@ def confirm(request: HttpRequest, reference: str, execution_id: int) -> HttpResp
         do_confirm_by_hand(execution=execution, acting_user=user, note=request.POST.get("note", ""))
         return _("Recorded as carried out by hand.")
 
-    return _on_case(request, reference, run)
+    return on_case_panel(request, reference, run)
 
 
 @staff_required
@@ -151,7 +154,7 @@ def retry(request: HttpRequest, reference: str, execution_id: int) -> HttpRespon
         do_retry_execution(execution=execution, acting_user=user)
         return _("Sent again; the table shows how it goes.")
 
-    return _on_case(request, reference, run, sensitive=True)
+    return on_case_panel(request, reference, run, sensitive=True)
 
 
 @staff_required
@@ -165,7 +168,7 @@ def report_evasion(request: HttpRequest, reference: str, action_id: int) -> Http
         )  # fmt: skip
         return _("Reported; a manager signs off the lock.")
 
-    return _on_case(request, reference, run)
+    return on_case_panel(request, reference, run)
 
 
 @staff_required
@@ -178,7 +181,7 @@ def decide_evasion(request: HttpRequest, reference: str, evasion_id: int) -> Htt
         do_decide_evasion(acting_user=user, evasion=evasion, lock=lock, note=request.POST.get("note", ""))
         return _("The account is being locked under the ban.") if lock else _("The report is dismissed.")
 
-    return _on_case(request, reference, run, sensitive=lock)
+    return on_case_panel(request, reference, run, sensitive=lock)
 
 
 @staff_required
@@ -195,7 +198,7 @@ def check_ban(request: HttpRequest, reference: str, review_id: int) -> HttpRespo
             return _("Not in place on: %(wikis)s. Carry it out there again.") % {"wikis": ", ".join(missing)}
         return _("In place on every wiki.")
 
-    return _on_case(request, reference, run)
+    return on_case_panel(request, reference, run)
 
 
 @staff_required
@@ -208,4 +211,4 @@ def complete_ban_review(request: HttpRequest, reference: str, review_id: int) ->
         )
         return _("The review is recorded.")
 
-    return _on_case(request, reference, run)
+    return on_case_panel(request, reference, run)

@@ -99,6 +99,18 @@ class WikiClient:
             params["letitle"] = title
         return list(self.query(**params).get("logevents", []))
 
+    def user_info(self, user: str) -> dict[str, Any]:
+        """An account on this wiki: whether it exists, its edit count, registration and block."""
+        users = self.query(list="users", ususers=user, usprop="editcount|registration|blockinfo").get("users", [])
+        found: dict[str, Any] = users[0] if users else {"missing": True}
+        return {
+            "exists": not found.get("missing", False) and not found.get("invalid", False),
+            "editcount": found.get("editcount"),
+            "registration": found.get("registration") or "",
+            "blocked": "blockid" in found,
+            "blocked_by": found.get("blockedby", ""),
+        }
+
     def active_blocks(self, user: str) -> list[dict[str, Any]]:
         return list(
             self.query(list="blocks", bkusers=user, bkprop="id|user|by|timestamp|expiry|reason").get("blocks", [])

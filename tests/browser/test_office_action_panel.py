@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safetydesk.accounts.roles import Role
 from safetydesk.cases.actions import do_create_case
 from safetydesk.cases.models import CaseKind
+from safetydesk.investigations.actions import do_save_report
 from safetydesk.lib.testing import make_staff
 from safetydesk.reviews.actions import do_review, do_submit_recommendation
 from safetydesk.reviews.models import ReviewStep, Verdict
@@ -37,10 +38,16 @@ def test_a_director_records_a_dissent_on_the_review_panel(
         prior_warnings=[{"kind": "foundation", "date": "2026-09-01", "link": ""}],
     )  # fmt: skip
     do_review(step=recommendation.steps.get(stage="team"), acting_user=manager, verdict=Verdict.CONCUR)
+    do_save_report(case=case, acting_user=specialist, base_version=0,
+                   text="Posted the home address on three wikis after two warnings; CU links two socks.")  # fmt: skip
 
     page = browser_context.new_page()
     page.goto(f"{live_server.url}/cases/{case.reference}/")
     sign_in(page, "dan", device, back_to=f"{live_server.url}/cases/{case.reference}/")
+
+    investigation = page.locator("#investigation")
+    assert "Related cases" in investigation.inner_text()
+    investigation.screenshot(path=str(screenshots_dir / "review-investigation.png"), animations="disabled")
 
     panel = page.locator("#office-action")
     assert "In review · Foundation global ban · Doxxer" in panel.locator("h4").first.inner_text()
