@@ -11,4 +11,5 @@ urlpatterns = [
     path("cases/<str:reference>/warnings/", views.record_warning, name="record_warning"),
     path("cases/<str:reference>/report/", views.save_report, name="save_report"),
     path("cases/<str:reference>/accounts/", views.accounts, name="accounts"),
+    path("cases/<str:reference>/evidence/", views.capture_evidence, name="capture_evidence"),
 ]

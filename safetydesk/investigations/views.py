@@ -22,6 +22,7 @@ from safetydesk.investigations.actions import (
 from safetydesk.investigations.wikis import accounts_on_wikis
 from safetydesk.lib.http import client_ip
 from safetydesk.reviews.views import on_case_panel
+from safetydesk.wiki.evidence import do_capture_from_wiki
 
 ANCHOR = "investigation"
 
@@ -86,6 +87,21 @@ def save_report(request: HttpRequest, reference: str) -> HttpResponse:
             raise InvestigationRefusal(_("Reload the page and try again.")) from error
         report = do_save_report(case=case, acting_user=user, text=request.POST.get("text", ""), base_version=base)
         return _("The report is saved (version %(version)s).") % {"version": report.version}
+
+    return _post(request, reference, run)
+
+
+@staff_required
+@require_POST
+def capture_evidence(request: HttpRequest, reference: str) -> HttpResponse:
+    def run(case: Case, user: Any) -> str:
+        evidence = do_capture_from_wiki(
+            case=case, acting_user=user, permalink=request.POST.get("permalink", "").strip(),
+            description=request.POST.get("description", ""),
+        )  # fmt: skip
+        return _("Captured: %(what)s (SHA-256 %(hash)s…).") % {
+            "what": evidence.description, "hash": evidence.sha256[:12],
+        }  # fmt: skip
 
     return _post(request, reference, run)
 

@@ -78,3 +78,18 @@ class CaptureFromWikiTests(PersonaTestCase):
         assert bad.status_code == 422
         assert bad.json()["error"]["details"] == {"field": "permalink"}
         assert self.case.evidence.count() == 1
+
+    def test_the_case_page_captures_from_the_wiki(self) -> None:
+        from django.urls import reverse
+
+        from safetydesk.lib.testing import force_login_verified
+
+        edit = logged_in_client(self.wiki).edit(f"User talk:Form{secrets.token_hex(3)}", text="Seen.", summary="x")
+        force_login_verified(self.client, self.specialist)
+        url = reverse("investigations:capture_evidence", args=[self.case.reference])
+        page = self.client.post(url, {"permalink": f"{self.farm[0].url}/index.php?oldid={edit['newrevid']}"},
+                                follow=True).content.decode()  # fmt: skip
+        assert "Captured: User talk:Form" in page
+        refused = self.client.post(url, {"permalink": "https://example.com/?oldid=1"}, follow=True).content.decode()
+        assert "No registered wiki serves this link" in refused
+        assert self.case.evidence.count() == 1
