@@ -8,6 +8,22 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safetydesk.lib.testing import TEST_PASSWORD
 
 
+def role_groups() -> None:
+    """The role groups come from a data migration; the flushed database of a live-server test
+    lacks them."""
+    from django.contrib.auth.models import Group
+
+    from safetydesk.accounts.roles import Role
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+def authenticator(user: Any) -> TOTPDevice:
+    """The person's confirmed authenticator app, for sign_in."""
+    return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
 def current_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
 

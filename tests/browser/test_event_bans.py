@@ -8,9 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safetydesk.accounts.roles import Role
 from safetydesk.cases.actions import PartyData, do_create_case
@@ -18,7 +16,7 @@ from safetydesk.cases.models import CaseKind, PartyRole
 from safetydesk.enforcement.actions import do_carry_out
 from safetydesk.enforcement.models import ActionType, EventBanScope, EventListShare, OfficeAction
 from safetydesk.lib.testing import make_staff
-from tests.browser.signin import sign_in
+from tests.browser.signin import authenticator, role_groups, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -27,10 +25,9 @@ def test_a_specialist_shares_the_list_and_an_organiser_opens_it(
     live_server: Any, browser_context: Any, screenshots_dir: Path, settings: Any
 ) -> None:
     settings.REQUIRE_2FA = True
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
+    role_groups()
     specialist = make_staff("sam", Role.SPECIALIST, display_name="Sam Specialist")
-    device = TOTPDevice.objects.create(user=specialist, name="phone", confirmed=True)
+    device = authenticator(specialist)
     case = do_create_case(
         acting_user=None, title="Misconduct at two conferences", kind=CaseKind.OFFICE_ACTION,
         parties=[PartyData(role=PartyRole.SUBJECT, wiki_username="Meetup Menace", real_name="Mario Menace")],
@@ -75,7 +72,8 @@ def test_a_specialist_shares_the_list_and_an_organiser_opens_it(
         view.get_by_role("button", name="Liste öffnen").click()
         assert "Mario Menace" in view.locator("table").inner_text()
         assert "Misconduct" not in view.content()
-        view.screenshot(path=str(screenshots_dir / "event-bans-organiser-de.png"), full_page=True, animations="disabled")
+        shot = screenshots_dir / "event-bans-organiser-de.png"
+        view.screenshot(path=str(shot), full_page=True, animations="disabled")
     finally:
         organiser.close()
     assert EventListShare.objects.get().views == 1

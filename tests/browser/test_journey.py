@@ -6,15 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safetydesk.accounts.roles import Role
 from safetydesk.cases.actions import PartyData, do_add_note, do_assign_case, do_capture_evidence, do_create_case
 from safetydesk.cases.models import Case, Confidentiality, Priority
 from safetydesk.lib.testing import make_staff
-from tests.browser.signin import sign_in
+from tests.browser.signin import authenticator, role_groups, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -66,11 +64,10 @@ def test_it_signs_in_acknowledges_a_case_and_shows_it_on_the_timeline(
     live_server: Any, browser_context: Any, screenshots_dir: Path, settings: Any
 ) -> None:
     settings.REQUIRE_2FA = True
-    for role in Role:  # the role groups come from a data migration; a flushed database lacks them
-        Group.objects.get_or_create(name=role.value)
+    role_groups()
     specialist = make_staff("sam", Role.SPECIALIST, display_name="Sam Specialist", languages=["en", "de"])
     manager = make_staff("mia", Role.MANAGER, display_name="Mia Manager")
-    device = TOTPDevice.objects.create(user=specialist, name="phone", confirmed=True)
+    device = authenticator(specialist)
     case = open_cases(specialist, manager)
 
     page = browser_context.new_page()

@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safetydesk.accounts.roles import Role
 from safetydesk.cases.actions import do_create_case
@@ -16,7 +14,7 @@ from safetydesk.investigations.actions import do_save_report
 from safetydesk.lib.testing import make_staff
 from safetydesk.reviews.actions import do_review, do_submit_recommendation
 from safetydesk.reviews.models import ReviewStep, Verdict
-from tests.browser.signin import sign_in
+from tests.browser.signin import authenticator, role_groups, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -25,12 +23,11 @@ def test_a_director_records_a_dissent_on_the_review_panel(
     live_server: Any, browser_context: Any, screenshots_dir: Path, settings: Any
 ) -> None:
     settings.REQUIRE_2FA = True
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
+    role_groups()
     specialist = make_staff("sam", Role.SPECIALIST, display_name="Sam Specialist")
     manager = make_staff("mia", Role.MANAGER, display_name="Mia Manager")
     director = make_staff("dan", Role.DIRECTOR, display_name="Dan Director")
-    device = TOTPDevice.objects.create(user=director, name="phone", confirmed=True)
+    device = authenticator(director)
     case = do_create_case(acting_user=None, title="Doxxing across three wikis", kind=CaseKind.OFFICE_ACTION)
     recommendation = do_submit_recommendation(
         case=case, acting_user=specialist, action_types=["foundation_global_ban"], target="Doxxer",

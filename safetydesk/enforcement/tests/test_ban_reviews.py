@@ -3,7 +3,6 @@ by the periodic job once a year, the wikis read to see the ban is still in place
 a real two-wiki farm, where a local admin has lifted the office block on one), then recorded."""
 
 import datetime as dt
-import secrets
 
 import pytest
 from django.test import override_settings
@@ -11,40 +10,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safetydesk.audit.models import AuditEvent, AuditEventType
-from safetydesk.cases.actions import do_create_case
-from safetydesk.cases.models import CaseKind
-from safetydesk.enforcement.actions import EnforcementRefusal, do_carry_out
+from safetydesk.enforcement.actions import EnforcementRefusal
 from safetydesk.enforcement.maintenance import do_complete_review, open_due_reviews, wiki_state
 from safetydesk.enforcement.models import (
     ActionStatus,
-    ActionType,
     BanReview,
     BanReviewOutcome,
     BanReviewStatus,
-    OfficeAction,
 )
-from safetydesk.lib.testing import PersonaTestCase, force_login_verified
+from safetydesk.enforcement.tests.farm_ban import BannedOnTheFarm
+from safetydesk.lib.testing import force_login_verified
 from safetydesk.wiki.client import WikiClient
-from safetydesk.wiki.devwiki import DevWiki
-from safetydesk.wiki.tests.farm import create_user_everywhere, register
 
 
 @override_settings(BAN_REVIEW_INTERVAL_DAYS=365)
 @pytest.mark.usefixtures("farm")
-class BanReviewTests(PersonaTestCase):
-    farm: list[DevWiki]
-
+class BanReviewTests(BannedOnTheFarm):
     def setUp(self) -> None:
-        register(self.farm)
-        self.account = create_user_everywhere(self.farm, f"Reviewed{secrets.token_hex(3)}")
-        self.case = do_create_case(acting_user=None, title="Long-standing ban", kind=CaseKind.OFFICE_ACTION)
-        self.ban = OfficeAction.objects.create(
-            case=self.case, action_type=ActionType.FOUNDATION_GLOBAL_BAN, target=self.account,
-            decided_by=self.director,
-        )  # fmt: skip
-        with self.captureOnCommitCallbacks(execute=True):
-            do_carry_out(office_action=self.ban, acting_user=self.manager)
-        self.ban.refresh_from_db()
+        super().setUp()
         assert self.ban.status == ActionStatus.ENFORCED
         self.start = timezone.localdate()
 

@@ -9,35 +9,27 @@ from django.test import override_settings
 from django.urls import reverse
 
 from safetydesk.audit.models import AuditEvent, AuditEventType
-from safetydesk.cases.actions import do_create_case
-from safetydesk.cases.models import CaseKind
-from safetydesk.enforcement.actions import EnforcementNotPermitted, EnforcementRefusal, do_carry_out
+from safetydesk.enforcement.actions import EnforcementNotPermitted, EnforcementRefusal
 from safetydesk.enforcement.evasion import do_decide_evasion, do_report_evasion
 from safetydesk.enforcement.models import ActionStatus, ActionType, Evasion, EvasionStatus, OfficeAction
-from safetydesk.lib.testing import PersonaTestCase, force_login_verified, grant_sudo
+from safetydesk.enforcement.tests.farm_ban import BannedOnTheFarm
+from safetydesk.lib.testing import force_login_verified, grant_sudo
 from safetydesk.reviews.models import Recommendation
 from safetydesk.wiki.client import WikiClient
 from safetydesk.wiki.devwiki import DevWiki
-from safetydesk.wiki.tests.farm import create_user_everywhere, register
+from safetydesk.wiki.tests.farm import create_user_everywhere
 
 REASON = "Office action: [[m:Office actions|Office actions policy]]"
 
 
 @override_settings(OFFICE_ACTION_REASON=REASON)
 @pytest.mark.usefixtures("farm")
-class EvasionTests(PersonaTestCase):
-    farm: list[DevWiki]
+class EvasionTests(BannedOnTheFarm):
 
     def setUp(self) -> None:
-        register(self.farm)
-        self.banned = create_user_everywhere(self.farm, f"Banned{secrets.token_hex(3)}")
+        super().setUp()
+        self.banned = self.account
         self.sock = create_user_everywhere(self.farm, f"Sock{secrets.token_hex(3)}")
-        self.case = do_create_case(acting_user=None, title="Cross-wiki harassment", kind=CaseKind.OFFICE_ACTION)
-        self.ban = OfficeAction.objects.create(
-            case=self.case, action_type=ActionType.FOUNDATION_GLOBAL_BAN, target=self.banned, decided_by=self.director
-        )
-        with self.captureOnCommitCallbacks(execute=True):
-            do_carry_out(office_action=self.ban, acting_user=self.manager)
 
     def office_blocks(self, wiki: DevWiki, account: str) -> list[dict[str, object]]:
         client = WikiClient(wiki.api_url)

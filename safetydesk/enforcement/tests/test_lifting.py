@@ -8,36 +8,24 @@ from django.test import override_settings
 
 from safetydesk.accounts.roles import Role
 from safetydesk.audit.models import AuditEvent, AuditEventType
-from safetydesk.cases.actions import do_create_case
-from safetydesk.cases.models import CaseKind
 from safetydesk.enforcement.actions import do_carry_out
-from safetydesk.enforcement.models import ActionStatus, ActionType, ExecutionStatus, OfficeAction, Operation
+from safetydesk.enforcement.models import ActionStatus, ActionType, ExecutionStatus, Operation
 from safetydesk.enforcement.publishing import publish_ban_list
-from safetydesk.lib.testing import PersonaTestCase, make_staff
+from safetydesk.enforcement.tests.farm_ban import BannedOnTheFarm
+from safetydesk.lib.testing import make_staff
 from safetydesk.reviews.actions import ReviewRefusal, do_decide, do_submit_recommendation
 from safetydesk.reviews.tests.chain import concur_at_every_stage
 from safetydesk.wiki.client import WikiClient
 from safetydesk.wiki.devwiki import DevWiki
-from safetydesk.wiki.tests.farm import create_user_everywhere, local_admin, register
+from safetydesk.wiki.tests.farm import local_admin
 
 REASON = "Office action: [[m:Office actions|Office actions policy]]"
 
 
 @override_settings(OFFICE_ACTION_REASON=REASON)
 @pytest.mark.usefixtures("farm")
-class LiftingTests(PersonaTestCase):
-    farm: list[DevWiki]
-
-    def setUp(self) -> None:
-        register(self.farm)
-        self.account = create_user_everywhere(self.farm, f"Lifted{secrets.token_hex(3)}")
-        self.case = do_create_case(acting_user=None, title="Ban under appeal", kind=CaseKind.OFFICE_ACTION)
-        self.ban = OfficeAction.objects.create(
-            case=self.case, action_type=ActionType.FOUNDATION_GLOBAL_BAN, target=self.account,
-            decided_by=self.director,
-        )  # fmt: skip
-        with self.captureOnCommitCallbacks(execute=True):
-            do_carry_out(office_action=self.ban, acting_user=self.manager)
+class LiftingTests(BannedOnTheFarm):
+    account_prefix = "Lifted"
 
     def client_of(self, wiki: DevWiki) -> WikiClient:
         client = WikiClient(wiki.api_url)
