@@ -15,6 +15,7 @@ urlpatterns = [
     path("bans/", include("safetydesk.enforcement.urls")),
     path("reviews/", include("safetydesk.reviews.urls")),
     path("investigations/", include("safetydesk.investigations.urls")),
+    path("wikis/", include("safetydesk.wiki.urls")),
     path("event-bans/", include("safetydesk.enforcement.event_ban_urls")),
     path("event-list/", include(organiser_patterns)),
     path("", include("safetydesk.console.urls")),
