@@ -40,8 +40,9 @@ flagged "unknown_address".
 
 MBOX_HELP = f"""\
 Import every message of an mbox file (e.g. an exported mailbox) as mail addressed to ADDRESS,
-in order (the file is not loaded into memory), SAFETYDESK_INTAKE_BATCH_ITEMS messages (20) to a
-transaction; a message that fails is quarantined without touching the others. An interrupted
+in order (the file is not loaded into memory), SAFETYDESK_INTAKE_BATCH_ITEMS messages (20 on
+PostgreSQL, 1 on SQLite) to a transaction; a message that fails is quarantined without touching
+the others. An interrupted
 import can simply be run again: messages already taken are dismissed as duplicates by their
 Message-ID.
 
