@@ -79,16 +79,24 @@ def wiki_state(ban: OfficeAction) -> dict[str, str]:
     return states
 
 
-@transaction.atomic
-def do_record_wiki_check(*, acting_user: Any, review: BanReview, state: dict[str, str]) -> BanReview:
-    review = _open(review, acting_user)
-    review.wiki_check, review.checked_at = state, timezone.now()
-    review.save(update_fields=["wiki_check", "checked_at"])
-    record_audit(
-        event_type=AuditEventType.BAN_REVIEW_CHECKED, actor=acting_user, subject=review,
-        data={"missing": sorted(name for name, s in state.items() if s != "blocked" and s != "locked")},
-    )  # fmt: skip
-    return review
+IN_PLACE = frozenset({"blocked", "locked"})
+
+
+def do_check_wikis(*, acting_user: Any, review: BanReview) -> list[str]:
+    """Read every wiki (before any transaction: network), record what they said on the review,
+    and return the wikis where the ban is not in place."""
+    if not can_work_case(acting_user, review.ban.case):
+        raise EnforcementNotPermitted(_("You may not review this ban."))
+    state = wiki_state(review.ban)
+    missing = sorted(name for name, value in state.items() if value not in IN_PLACE)
+    with transaction.atomic():
+        review = _open(review, acting_user)
+        review.wiki_check, review.checked_at = state, timezone.now()
+        review.save(update_fields=["wiki_check", "checked_at"])
+        record_audit(
+            event_type=AuditEventType.BAN_REVIEW_CHECKED, actor=acting_user, subject=review, data={"missing": missing}
+        )
+    return missing
 
 
 @transaction.atomic

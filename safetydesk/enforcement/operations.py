@@ -16,51 +16,38 @@ def block(client: WikiClient, target: str, *, expiry: str, reason: str) -> int:
     admin's, or the office account's for another reason) is replaced, since an office action
     overrides local ones. Ours is the office account's block with the office reason."""
     blocks = client.active_blocks(target)
+    title = f"User:{target}"
     if any(b.get("by") == client.account and b.get("reason") == reason for b in blocks):
-        entry = _newest(client.log_events("block", title=f"User:{target}"), client.account, BLOCKS, reason)
-        if entry is not None:
-            return int(entry["logid"])
+        done = _found(client, "block", title, BLOCKS, reason)
+        if done is not None:
+            return done
     client.block(target, expiry=expiry, reason=reason, reblock=bool(blocks))
-    entry = _newest(client.log_events("block", title=f"User:{target}"), client.account, BLOCKS, reason)
-    if entry is None:
-        raise TransientWikiError("unverified", "the block is not in the wiki's block log yet", wiki=client.name)
-    return int(entry["logid"])
+    return _logged(client, "block", title, BLOCKS, reason)
 
 
 def global_lock(client: WikiClient, target: str, *, reason: str) -> int:
     """A CentralAuth lock of the global account `target`, unless it is locked already."""
     if not client.global_account(target).get("locked"):
         client.lock(target, reason=reason)
-    log = client.log_events("globalauth", title=f"User:{target}@global")
-    entry = _newest(log, client.account, ("setstatus",), reason)
-    if entry is None:
-        raise TransientWikiError("unverified", "the lock is not in the wiki's global account log yet", wiki=client.name)
-    return int(entry["logid"])
+    return _logged(client, "globalauth", f"User:{target}@global", ("setstatus",), reason)
 
 
 def unblock(client: WikiClient, target: str, *, reason: str) -> int | None:
     """Remove the office account's block of `target`, if it is there (a community block is not
     ours to lift). The id of our unblock in the log; None when there was nothing of ours to lift
     (the account was never blocked here, or someone with permission already unblocked it)."""
+    title = f"User:{target}"
     if any(b.get("by") == client.account for b in client.active_blocks(target)):
         client.unblock(target, reason=reason)
-        entry = _newest(client.log_events("block", title=f"User:{target}"), client.account, ("unblock",), reason)
-        if entry is None:
-            raise TransientWikiError("unverified", "the unblock is not in the wiki's block log yet", wiki=client.name)
-        return int(entry["logid"])
-    entry = _newest(client.log_events("block", title=f"User:{target}"), client.account, ("unblock",), reason)
-    return int(entry["logid"]) if entry is not None else None
+        return _logged(client, "block", title, ("unblock",), reason)
+    return _found(client, "block", title, ("unblock",), reason)
 
 
 def global_unlock(client: WikiClient, target: str, *, reason: str) -> int | None:
     """Unlock the global account `target`, unless it is unlocked already."""
     if client.global_account(target).get("locked"):
         client.lock(target, reason=reason, locked="unlock")
-        entry = _newest(client.log_events("globalauth", title=f"User:{target}@global"), client.account,
-                        ("setstatus",), reason)  # fmt: skip
-        if entry is None:
-            raise TransientWikiError("unverified", "the unlock is not in the global account log yet", wiki=client.name)
-        return int(entry["logid"])
+        return _logged(client, "globalauth", f"User:{target}@global", ("setstatus",), reason)
     return None
 
 
@@ -70,8 +57,7 @@ def delete_page(client: WikiClient, title: str, *, reason: str) -> int | None:
     if client.page_info(title)["exists"]:
         client.delete(title, reason=reason)
         return _logged(client, "delete", title, ("delete",), reason)
-    entry = _newest(client.log_events("delete", title=title), client.account, ("delete",), reason)
-    return int(entry["logid"]) if entry is not None else None
+    return _found(client, "delete", title, ("delete",), reason)
 
 
 def suppress_revisions(client: WikiClient, title: str, revids: list[int], *, hide: str, reason: str) -> int:
@@ -107,11 +93,18 @@ def edit_page(client: WikiClient, title: str, *, text: str, reason: str) -> int:
     return int(result["newrevid"])
 
 
-def _logged(client: WikiClient, log_type: str, title: str, actions: tuple[str, ...], reason: str) -> int:
+def _found(client: WikiClient, log_type: str, title: str, actions: tuple[str, ...], reason: str) -> int | None:
+    """The id of the newest entry of `log_type` for `title` that shows our act, if any."""
     entry = _newest(client.log_events(log_type, title=title), client.account, actions, reason)
-    if entry is None:
+    return int(entry["logid"]) if entry is not None else None
+
+
+def _logged(client: WikiClient, log_type: str, title: str, actions: tuple[str, ...], reason: str) -> int:
+    """As _found, after acting: a log that does not show it yet is a transient error."""
+    found = _found(client, log_type, title, actions, reason)
+    if found is None:
         raise TransientWikiError("unverified", f"not in the wiki's {log_type} log yet", wiki=client.name)
-    return int(entry["logid"])
+    return found
 
 
 def talk_page_notice(client: WikiClient, target: str, *, heading: str, text: str, marker: str, summary: str) -> int:

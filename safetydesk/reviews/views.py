@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safetydesk.accounts.permissions import access_case, can_work_case
+from safetydesk.accounts.permissions import access_case
 from safetydesk.accounts.sudo import has_sudo, sudo_redirect
 from safetydesk.cases.models import Case
 from safetydesk.console.views import staff_required
-from safetydesk.enforcement.actions import EnforcementNotPermitted, do_carry_out, do_confirm_by_hand, do_retry_execution
+from safetydesk.enforcement.actions import do_carry_out, do_confirm_by_hand, do_retry_execution
 from safetydesk.enforcement.evasion import do_decide_evasion, do_report_evasion
-from safetydesk.enforcement.maintenance import do_complete_review, do_record_wiki_check, wiki_state
+from safetydesk.enforcement.maintenance import do_check_wikis, do_complete_review
 from safetydesk.enforcement.models import ActionExecution, BanReview, Evasion, OfficeAction
 from safetydesk.lib.errors import Refusal
 from safetydesk.lib.http import client_ip
@@ -188,12 +188,8 @@ def decide_evasion(request: HttpRequest, reference: str, evasion_id: int) -> Htt
 @require_POST
 def check_ban(request: HttpRequest, reference: str, review_id: int) -> HttpResponse:
     def run(case: Case, user: Any) -> str:
-        review = get_object_or_404(BanReview, pk=review_id, ban__case=case)
-        if not can_work_case(user, case):
-            raise EnforcementNotPermitted(_("You may not review this ban."))
-        state = wiki_state(review.ban)  # reads every wiki first, outside any transaction
-        do_record_wiki_check(acting_user=user, review=review, state=state)
-        missing = [name for name, value in state.items() if value not in {"blocked", "locked"}]
+        review = get_object_or_404(BanReview.objects.select_related("ban__case"), pk=review_id, ban__case=case)
+        missing = do_check_wikis(acting_user=user, review=review)
         if missing:
             return _("Not in place on: %(wikis)s. Carry it out there again.") % {"wikis": ", ".join(missing)}
         return _("In place on every wiki.")

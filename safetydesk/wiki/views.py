@@ -5,6 +5,7 @@ a fresh re-authentication: it is a credential) and check it. The bot password is
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -43,7 +44,7 @@ def wiki_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def wiki_add(request: HttpRequest) -> HttpResponse:
     if not has_sudo(request):
-        return sudo_redirect(request, next_url="/wikis/")
+        return sudo_redirect(request, next_url=reverse("wikis:list"))
     form = WikiForm(request.POST)
     if not form.is_valid():
         return _page(request, form, status=422)

@@ -3,6 +3,8 @@
 from typing import Any
 
 from django import template
+from django.conf import settings
+from django.utils import timezone
 
 from safetydesk.accounts.permissions import can_work_case
 from safetydesk.investigations.models import Basis, InvestigationReport, RelatedCase, WarningKind
@@ -27,4 +29,6 @@ def investigation_panel(context: template.Context, case: Any) -> dict[str, Any]:
         "report": report,
         "bases": Basis.choices,
         "warning_kinds": WarningKind.choices,
+        # The form's example is a reference as this installation writes them.
+        "reference_example": f"{settings.CASE_REFERENCE_PREFIX}-{timezone.now().year}-000123",
     }

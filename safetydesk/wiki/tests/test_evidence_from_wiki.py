@@ -4,11 +4,12 @@ their SHA-256, and stay when the page is deleted on the wiki."""
 import secrets
 
 import pytest
+from django.urls import reverse
 
 from safetydesk.cases.actions import do_create_case
 from safetydesk.cases.errors import InvalidData
 from safetydesk.cases.models import CaseKind, EvidenceKind
-from safetydesk.lib.testing import PersonaTestCase
+from safetydesk.lib.testing import PersonaTestCase, force_login_verified
 from safetydesk.wiki.actions import logged_in_client
 from safetydesk.wiki.devwiki import DevWiki
 from safetydesk.wiki.evidence import do_capture_from_wiki, revision_of
@@ -80,10 +81,6 @@ class CaptureFromWikiTests(PersonaTestCase):
         assert self.case.evidence.count() == 1
 
     def test_the_case_page_captures_from_the_wiki(self) -> None:
-        from django.urls import reverse
-
-        from safetydesk.lib.testing import force_login_verified
-
         edit = logged_in_client(self.wiki).edit(f"User talk:Form{secrets.token_hex(3)}", text="Seen.", summary="x")
         force_login_verified(self.client, self.specialist)
         url = reverse("investigations:capture_evidence", args=[self.case.reference])
