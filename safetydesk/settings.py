@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "safetydesk.enforcement",
     "safetydesk.reviews",
     "safetydesk.investigations",
+    "safetydesk.appeals",
     "safetydesk.api",
 ]
 
@@ -329,6 +330,30 @@ REVIEW_MATRIX_FILE = env_str(
 # [P] How long after the notice of an office action an appeal is accepted (DOMAIN §12.4: six
 # months, the DSA Art. 20 minimum); the notice names the last day.
 APPEAL_WINDOW_DAYS = env_int("SAFETYDESK_APPEAL_WINDOW_DAYS", 182)
+# [P] The clocks of an appeal (DOMAIN §12.4): acknowledged within 5 business days, eligibility
+# decided within 14 days, the committee's outcome within 60 days of receipt.
+APPEAL_ACK_BUSINESS_DAYS = env_int("SAFETYDESK_APPEAL_ACK_BUSINESS_DAYS", 5)
+APPEAL_ELIGIBILITY_DAYS = env_int("SAFETYDESK_APPEAL_ELIGIBILITY_DAYS", 14)
+APPEAL_OUTCOME_DAYS = env_int("SAFETYDESK_APPEAL_OUTCOME_DAYS", 60)
+# [P] Members drawn for each appeal's panel (DOMAIN §12.4: at least 3).
+CRC_PANEL_SIZE = env_int("SAFETYDESK_CRC_PANEL_SIZE", 3)
+# [P] The office actions the committee reviews (DOMAIN §12.1: office actions, not statutory,
+# regulatory, employment or legal ones); legal counsel decides each appeal's eligibility.
+CRC_ELIGIBLE_ACTION_TYPES = env_list(
+    "SAFETYDESK_CRC_ELIGIBLE_ACTION_TYPES",
+    [
+        "foundation_global_ban", "foundation_event_ban", "conduct_warning", "interaction_ban",
+        "advanced_rights_removal", "partial_foundation_ban", "global_lock",
+    ],
+)
+# [P] DSA Art. 20(5): every reply to a complaint names the out-of-court dispute settlement
+# route (Art. 21) and the courts.
+DSA_REDRESS_INFO = env_str(
+    "SAFETYDESK_DSA_REDRESS_INFO",
+    "You may also refer this decision to an out-of-court dispute settlement body certified under "
+    "Article 21 of the EU Digital Services Act (see the list kept by the European Commission), "
+    "and you keep your right to go to court.",
+)
 # [P] How long after an event's last day its organisers may still open the event-ban list shared
 # with them (DOMAIN §8.3: access is removed "upon completion of the event").
 EVENT_LIST_GRACE_DAYS = env_int("SAFETYDESK_EVENT_LIST_GRACE_DAYS", 7)

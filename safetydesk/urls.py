@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from safetydesk.api.urls import api
+from safetydesk.appeals.member_urls import public_patterns as appeal_form_patterns
 from safetydesk.enforcement.event_ban_urls import organiser_patterns
 
 urlpatterns = [
@@ -18,5 +19,8 @@ urlpatterns = [
     path("wikis/", include("safetydesk.wiki.urls")),
     path("event-bans/", include("safetydesk.enforcement.event_ban_urls")),
     path("event-list/", include(organiser_patterns)),
+    path("appeals/", include("safetydesk.appeals.urls")),
+    path("crc/", include("safetydesk.appeals.member_urls")),
+    path("appeal/", include(appeal_form_patterns)),
     path("", include("safetydesk.console.urls")),
 ]

@@ -10,7 +10,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from safetydesk.accounts.roles import EVASION_DECIDERS, EVENT_BAN_KEEPERS, PRIVILEGED_READERS, Role
+from safetydesk.accounts.roles import (
+    CASEWORK_ROLES,
+    EVASION_DECIDERS,
+    EVENT_BAN_KEEPERS,
+    PRIVILEGED_READERS,
+    READ_ONLY_ROLES,
+    Role,
+)
 from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
 from safetydesk.cases.models import NAMED_ONLY_LEVELS, Case, Confidentiality
@@ -168,3 +175,36 @@ def can_keep_event_bans(user: Any) -> bool:
 def can_decide_evasion(user: Any) -> bool:
     """DOMAIN §7.3: a lock for ban evasion needs a manager's sign-off, not the review cycle."""
     return bool(getattr(user, "is_authenticated", False) and user.roles & EVASION_DECIDERS)
+
+
+# --- Appeals and the Case Review Committee (appeals) ------------------------------------------
+
+
+def can_sit_on_panels(user: Any) -> bool:
+    """DOMAIN §12.2: the committee is community volunteers. An active account with the CRC role
+    and no staff role (a staff member never sits on a panel, even holding the role too)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and Role.CRC_MEMBER in user.roles
+        and not user.roles & (CASEWORK_ROLES | READ_ONLY_ROLES | {Role.ADMINISTRATOR})
+    )
+
+
+def can_decide_eligibility(user: Any, case: Case) -> bool:
+    """DOMAIN §12.1: "A Foundation attorney will check each case where appeal is requested"."""
+    return can_work_case(user, case) and Role.LEGAL_COUNSEL in user.roles
+
+
+def can_read_panel_file(user: Any, seat: Any) -> bool:
+    """A member reads an appeal's case file only while seated on its panel (not after recusing)."""
+    from safetydesk.appeals.models import SeatStatus
+
+    return can_sit_on_panels(user) and seat.member.user_id == user.pk and seat.status == SeatStatus.SEATED
+
+
+def can_keep_committee(user: Any) -> bool:
+    """Adds members and records their agreements: legal counsel, who alone knows who they are."""
+    return bool(getattr(user, "is_authenticated", False) and Role.LEGAL_COUNSEL in user.roles)
+
+
+can_see_member_identity = can_keep_committee

@@ -235,6 +235,8 @@ class Evidence(models.Model):
     )
     # Not for the CRC's redacted file, not for the subject, etc.; enforced by later issues.
     access_level = models.CharField(max_length=20, choices=Confidentiality.choices, default=Confidentiality.INTERNAL)
+    # Left out of the redacted file the Case Review Committee reads (appeals.case_file).
+    not_for_committee = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["case", "captured_at", "id"]

@@ -86,6 +86,9 @@ class Transition:
     on_commit: tuple[Callable[[int, dict[str, Any]], None], ...] = ()
     # Button style in the console: "primary" for the usual next step, "danger" for closures.
     style: str = "default"
+    # Taken through an app's own action (which records more than the state: an appeal's
+    # eligibility, a panel's outcome), never from the console's generic "Next steps".
+    from_panel: bool = False
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,8 @@ def evaluate(case: "Case", user: "User") -> list[Option]:
     """
     options = []
     for t in workflow_for(case.kind).from_state(case.state):
+        if t.from_panel:
+            continue
         blocked = role_block(t, user) or guard_block(t, case, user, {})
         options.append(Option(t, blocked))
     return options

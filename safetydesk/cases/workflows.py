@@ -6,6 +6,8 @@ TRIAGED ─decline▶ CLOSED_DECLINED              (out of scope; reason)
 TRIAGED ─prioritise▶ PRIORITISED ─start_investigation▶ UNDER_INVESTIGATION  (needs a lead)
 TRIAGED | PRIORITISED | UNDER_INVESTIGATION ─close_no_action▶ CLOSED_NO_ACTION  (reason kept)
 CLOSED_* ─reopen▶ TRIAGED                      (managers; reason)
+any other state ─reconsider▶ UNDER_INVESTIGATION (Safetydesk, when the Case Review Committee
+                                                 returns the case: appeals.panel)
 """
 
 from typing import Any
@@ -98,6 +100,11 @@ GENERAL = register(
             Transition(
                 "reopen", _("Reopen"), frozenset(CLOSED_STATES), TRIAGED, SUPERVISORS,
                 fields=(Field("reopen_reason", _("Why reopen"), kind="textarea"),), sensitive=True,
+            ),
+            Transition(
+                "reconsider", _("Reopen for reconsideration (Case Review Committee)"),
+                frozenset({RECEIVED, ACKNOWLEDGED, TRIAGED, PRIORITISED, *CLOSED_STATES}), UNDER_INVESTIGATION,
+                frozenset(), fields=(Field("appeal", _("Appeal"), kind="text"),), system=True, from_panel=True,
             ),
         ),
     )

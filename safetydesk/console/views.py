@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safetydesk.accounts.decorators import staff_required as accounts_staff_required
 from safetydesk.accounts.models import User
-from safetydesk.accounts.permissions import access_case, can_work_case
+from safetydesk.accounts.permissions import access_case, can_sit_on_panels, can_work_case
 from safetydesk.accounts.roles import MEMBERSHIP_GRANTORS
 from safetydesk.accounts.sudo import has_sudo, sudo_redirect
 from safetydesk.cases import selectors
@@ -69,6 +69,8 @@ def _case_url(case: Case) -> str:
 @staff_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    if can_sit_on_panels(request.user):  # a committee volunteer has no case work: their panels
+        return redirect("crc:panels")
     board = selectors.dashboard(request.user)
     context = {
         "nav": "dashboard",

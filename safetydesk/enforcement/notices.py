@@ -59,6 +59,10 @@ def notify_subject(action: OfficeAction) -> Notice | ActionExecution | None:
         "appeal_until": appeal_until.isoformat(),
         "event_scope": _event_scope(action, language),
     }
+    if party is not None:
+        from safetydesk.appeals.actions import issue_appeal_link
+
+        context["appeal_url"] = issue_appeal_link(action, party)
     if party is not None and party.email:
         return do_queue_notice(
             case=action.case, item=None, recipient=party.email, key=key, language=language, context=context

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import Lexer, TokenType
 from django.utils.functional import Promise
@@ -31,6 +32,9 @@ class TemplateKind:
     # Sent without a person pressing a button; the mail says so (RFC 3834 Auto-Submitted), so
     # that other robots do not answer it.
     automatic: bool = False
+    # Sent about a case, so it names the reference (replies are matched by it); a notice with
+    # no case (a committee member's seat) names none.
+    about_a_case: bool = True
 
 
 TEMPLATES: dict[str, TemplateKind] = {
@@ -50,6 +54,15 @@ TEMPLATES: dict[str, TemplateKind] = {
         TemplateKind("office_action_event_ban", _("Notice: Foundation event ban, to the banned person")),
         # To the reporters once the Foundation acted (review matrix row 11), without details.
         TemplateKind("office_action_reporter_outcome", _("Notice: the Foundation acted, to the reporters")),
+        # Appeals (appeals.notices): to the appellant, the sanctioned person, panel members.
+        TemplateKind("appeal_eligibility", _("Appeal: eligibility decided, to the appellant")),
+        TemplateKind("appeal_outcome", _("Appeal: the committee's outcome, to the appellant")),
+        TemplateKind("appeal_outcome_subject", _("Appeal: the committee's outcome, to the sanctioned person")),
+        TemplateKind(
+            "crc_panel_seat", _("Committee: a member is drawn for a panel"), automatic=True, about_a_case=False
+        ),
+        # The reasoned reply to a DSA Art. 20 complaint (appeals.complaints).
+        TemplateKind("complaint_decision", _("DSA complaint: the reasoned decision, to the complainant")),
         # To legal counsel, not a party (emergency.actions.do_remind_legal_of_disclosure).
         TemplateKind(
             "disclosure_legal_review", _("Staff: a disclosure to law enforcement awaits Legal"), automatic=True
@@ -69,6 +82,15 @@ VARIABLES: dict[str, str | Promise] = {
     "account": _("The account an office action was taken against (notices to that person)."),
     "appeal_until": _("The last day an appeal is accepted (UTC, YYYY-MM-DD)."),
     "event_scope": _("Which events an event ban covers, in the recipient's language."),
+    "appeal_url": _("The one-time link to the appeal form for this decision (notices of office actions)."),
+    "eligible": _("True when legal counsel found the appeal eligible for the committee."),
+    "ineligible_reason": _("Why an appeal is not eligible, in the recipient's language."),
+    "outcome": _("The committee's outcome (ratified, overturned, returned), in the recipient's language."),
+    "outcome_key": _("The outcome as a fixed word: ratified, overturned or returned (for {% if %})."),
+    "complaint_outcome": _("A complaint's decision (upheld, reversed, partly reversed), in the recipient's language."),
+    "reply": _("The reviewer's reasoned reply to a complaint."),
+    "redress_info": _("The out-of-court dispute settlement and court routes (DSA Art. 21)."),
+    "crc_url": _("Where committee members sign in to read their panels' case files."),
 }
 ALLOWED_TAGS = frozenset({"if", "elif", "else", "endif", "comment", "endcomment"})
 # Words an {% if %} may use besides variables.
@@ -245,4 +267,5 @@ def team_context() -> dict[str, str]:
         "general_address": first_address("general"),
         "emergency_address": first_address("emergency"),
         "appeals_address": first_address("appeals"),
+        "crc_url": settings.SITE_URL.rstrip("/") + "/crc/",
     }

@@ -46,7 +46,7 @@ class DefaultTemplateTests(TestCase):
                     check_notice_template(text.subject, text.body)
                     notice = render_notice(key, language, CONTEXT)
                     assert notice.language == language
-                    assert "SD-2026-000042" in notice.body
+                    assert ("SD-2026-000042" in notice.body) == TEMPLATES[key].about_a_case
                     assert "{" not in notice.body
                     assert "}" not in notice.body
 
