@@ -62,13 +62,12 @@ def add_evidence(case: Case, actor: Any) -> None:
 
 
 def committee(count: int, *, prefix: str = "member") -> list[CommitteeMember]:
-    return [
-        CommitteeMember.objects.create(
-            user=make_staff(f"{prefix}{n}", Role.CRC_MEMBER), pseudonym=f"Juniper {prefix} {n}",
-            real_identity=f"Real Person {n}",
-        )  # fmt: skip
-        for n in range(1, count + 1)
-    ]
+    members = []
+    for n in range(1, count + 1):
+        user = make_staff(f"{prefix}{n}", Role.CRC_MEMBER)
+        pseudonym = f"Juniper {prefix} {n}"
+        members.append(CommitteeMember.objects.create(user=user, pseudonym=pseudonym, real_identity=f"Real Person {n}"))
+    return members
 
 
 def appeal_in_deliberation(test: Any, action: OfficeAction, *, staff: Any, legal: Any, grounds: str = "") -> Appeal:

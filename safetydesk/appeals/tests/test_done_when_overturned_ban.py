@@ -10,6 +10,7 @@ from email.header import decode_header, make_header
 import pytest
 from django.test import override_settings
 
+from safetydesk.accounts.roles import Role
 from safetydesk.appeals.models import Appeal, Outcome, PanelSeat, SeatStatus
 from safetydesk.appeals.tests.factory import REPORTER, SUBJECT_EMAIL, add_evidence, banned_case, carry_out, committee
 from safetydesk.appeals.workflows import CLOSED_OVERTURNED, DELIBERATION
@@ -20,7 +21,6 @@ from safetydesk.enforcement.models import ActionStatus
 from safetydesk.lib.testing import PersonaTestCase, force_login_verified, make_staff, smtp_sink
 from safetydesk.reviews.actions import do_decide
 from safetydesk.reviews.tests.chain import concur_at_every_stage
-from safetydesk.accounts.roles import Role
 from safetydesk.wiki.client import WikiClient
 from safetydesk.wiki.devwiki import DevWiki
 from safetydesk.wiki.tests.farm import create_user_everywhere, register
@@ -87,16 +87,18 @@ class OverturnedBanTests(PersonaTestCase):
             assert recusing.status == SeatStatus.RECUSED
             assert self.client.get(f"/crc/seats/{recusing.pk}/").status_code == 404  # no longer theirs
             seated = list(appeal.seats.filter(status=SeatStatus.SEATED))
-            assert len(seated) == 3 and {s.member for s in appeal.seats.all()} == set(members)
+            assert len(seated) == 3
+            assert {s.member for s in appeal.seats.all()} == set(members)
 
             # Each member reads the file and votes to overturn, with reasons.
             for seat in seated:
                 self.as_member(seat)
                 file = self.client.get(f"/crc/seats/{seat.pk}/").content.decode()
-                assert "Das Konto wurde kompromittiert." in file and REPORTER not in file
+                assert "Das Konto wurde kompromittiert." in file
+                assert REPORTER not in file
                 with self.captureOnCommitCallbacks(execute=True):
-                    self.client.post(f"/crc/seats/{seat.pk}/vote/",
-                                     {"vote": "overturned", "note": f"{seat.member}: the evidence was misread."})  # fmt: skip
+                    vote = {"vote": "overturned", "note": f"{seat.member}: the evidence was misread."}
+                    self.client.post(f"/crc/seats/{seat.pk}/vote/", vote)
             appeal.refresh_from_db()
             appeal.case.refresh_from_db()
             assert (appeal.outcome, appeal.case.state) == (Outcome.OVERTURNED, CLOSED_OVERTURNED)
