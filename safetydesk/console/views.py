@@ -45,11 +45,14 @@ View = Callable[..., HttpResponse]
 
 def staff_required(view: View) -> View:
     """accounts' staff_required (logged in, TOTP-verified, some role), and a role that may read
-    internal case files: a CRC member or an administrator has a role but no business here."""
+    internal case files: a CRC member or an administrator has a role but no business here (a
+    committee member is sent to their panels, the only files they read)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not _user(request).can_read_internal:
+            if can_sit_on_panels(request.user):
+                return redirect("crc:panels")
             return render(request, "console/forbidden.html", status=403)
         return view(request, *args, **kwargs)
 
@@ -69,8 +72,6 @@ def _case_url(case: Case) -> str:
 @staff_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if can_sit_on_panels(request.user):  # a committee volunteer has no case work: their panels
-        return redirect("crc:panels")
     board = selectors.dashboard(request.user)
     context = {
         "nav": "dashboard",
