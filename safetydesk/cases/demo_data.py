@@ -60,7 +60,10 @@ STAFF: tuple[DemoStaff, ...] = (
     DemoStaff("kemi", "Kemi", Role.COMMS, ("en",)),
     DemoStaff("rosa", "Rosa", Role.EXECUTIVE, ("en", "es")),
     DemoStaff("irina", "Irina", Role.DISINFO_ANALYST, ("ru", "en")),
+    # Case Review Committee volunteers: enough for a panel of three (appeals).
     DemoStaff("heron", "Heron (CRC volunteer)", Role.CRC_MEMBER, ("en",)),
+    DemoStaff("wren", "Wren (CRC volunteer)", Role.CRC_MEMBER, ("en", "de")),
+    DemoStaff("linden", "Linden (CRC volunteer)", Role.CRC_MEMBER, ("en", "es")),
     DemoStaff("ella", "Ella", Role.AUDITOR, ("en",)),
     DemoStaff("nadia", "Nadia", Role.CHILD_SAFETY, ("en", "fr"), also=(Role.SPECIALIST,)),
     DemoStaff("kai", "Kai", Role.ADMINISTRATOR, ("en",)),

@@ -43,6 +43,7 @@ from safetydesk.accounts.permissions import (
     can_work_emergency,
 )
 from safetydesk.accounts.roles import Role
+from safetydesk.appeals.models import CommitteeMember
 from safetydesk.audit.log import verify_chain
 from safetydesk.cases.actions import (
     PartyData,
@@ -292,6 +293,9 @@ def ensure_staff(password: str) -> tuple[dict[str, User], set[str]]:
             do_change_roles(acting_user=None, user=user, roles=[*user.roles, spec.role, *spec.also], via=VIA)
             user = User.objects.get(pk=user.pk)
         users[spec.username] = user
+        if spec.role == Role.CRC_MEMBER:
+            # Known to the committee's roster by pseudonym, as legal counsel would enter them.
+            CommitteeMember.objects.get_or_create(user=user, defaults={"pseudonym": spec.display_name.split(" (")[0]})
     return users, created
 
 
