@@ -48,6 +48,9 @@ def appeal_form(request: HttpRequest, token: str) -> HttpResponse:
         translation.activate(link.party.language)
         request.LANGUAGE_CODE = translation.get_language()
     form = AppealForm(request.POST or None)
+    if not link.party.email:  # the notice went to a talk page: the reply needs an address
+        form.fields["email"].required = True
+        form.fields["email"].help_text = _("We have no email address for you: give one, or we cannot reply.")
     if request.method == "POST" and form.is_valid():
         try:
             appeal = do_file_appeal(token=token, language=get_language() or "en", **form.cleaned_data)
