@@ -103,7 +103,7 @@ class OverturnedBanTests(PersonaTestCase):
             appeal.case.refresh_from_db()
             assert (appeal.outcome, appeal.case.state) == (Outcome.OVERTURNED, CLOSED_OVERTURNED)
             subjects = [str(make_header(decode_header(m["Subject"]))) for m in sink.to(SUBJECT_EMAIL)]
-            assert any(s.startswith(f"[{appeal.case.reference}] Das Ergebnis Ihres Einspruchs") for s in subjects)
+            assert f"[{appeal.case.reference}] Das Ergebnis Ihres Einspruchs: Aufgehoben" in subjects
 
         # The lifting passes the ban's review chain, then the wikis are unblocked.
         force_login_verified(self.client, self.specialist)
