@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "safetydesk.reviews",
     "safetydesk.investigations",
     "safetydesk.appeals",
+    "safetydesk.legal",
     "safetydesk.api",
 ]
 
@@ -359,6 +360,28 @@ DSA_REDRESS_INFO = env_str(
 EVENT_LIST_GRACE_DAYS = env_int("SAFETYDESK_EVENT_LIST_GRACE_DAYS", 7)
 # [P] Wrong access codes one share may be tried with per hour before it answers no more.
 EVENT_LIST_CODE_ATTEMPTS_PER_HOUR = env_int("SAFETYDESK_EVENT_LIST_CODE_ATTEMPTS_PER_HOUR", 10)
+# Debian's Chromium: prints the legal letters to PDF (legal.letters); the browser tests use it too.
+CHROMIUM_PATH = env_str("SAFETYDESK_CHROMIUM", "/usr/bin/chromium")
+# [P] DMCA (DOMAIN §9): days a deficient notice waits for the claimant before it is closed; the
+# repeat-infringer review threshold (granted notices against one uploader in a year); where the
+# community announcement of a takedown goes (a wiki of the registry and a page; empty: none);
+# the public archive's address for links in letters; Lumen (empty URL: not submitted).
+DMCA_DEFICIENCY_DAYS = env_int("SAFETYDESK_DMCA_DEFICIENCY_DAYS", 30)
+DMCA_REPEAT_INFRINGER_NOTICES = env_int("SAFETYDESK_DMCA_REPEAT_INFRINGER_NOTICES", 2)
+DMCA_REPEAT_INFRINGER_DAYS = env_int("SAFETYDESK_DMCA_REPEAT_INFRINGER_DAYS", 365)
+DMCA_ANNOUNCE_WIKI = env_str("SAFETYDESK_DMCA_ANNOUNCE_WIKI", "")
+DMCA_ANNOUNCE_PAGE = env_str("SAFETYDESK_DMCA_ANNOUNCE_PAGE", "Office actions/DMCA notices")
+LUMEN_URL = env_str("SAFETYDESK_LUMEN_URL", "")
+# [P] Requests for user data (DOMAIN §11.3): days between the user's notice and production, and
+# how many days before a court's return date production must be ready (the window shortens).
+USER_DATA_OBJECTION_DAYS = env_int("SAFETYDESK_USER_DATA_OBJECTION_DAYS", 10)
+USER_DATA_RETURN_BUFFER_DAYS = env_int("SAFETYDESK_USER_DATA_RETURN_BUFFER_DAYS", 2)
+LUMEN_TOKEN = env_str("SAFETYDESK_LUMEN_TOKEN", "")
+# [P] The log reason of DMCA takedowns and restorations on the wikis (DOMAIN §9.4).
+DMCA_LOG_REASON = env_str(
+    "SAFETYDESK_DMCA_LOG_REASON",
+    "Office action: DMCA takedown notice ([[foundation:Special:MyLanguage/Policy:DMCA|DMCA policy]])",
+)
 # [P] How often each Foundation global ban in force is reviewed (DOMAIN §7.3: every 12 months).
 BAN_REVIEW_INTERVAL_DAYS = env_int("SAFETYDESK_BAN_REVIEW_INTERVAL_DAYS", 365)
 # [P] Office actions on content (enforcement.operations): the protection an office protection

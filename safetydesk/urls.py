@@ -3,6 +3,7 @@ from django.urls import include, path
 from safetydesk.api.urls import api
 from safetydesk.appeals.member_urls import public_patterns as appeal_form_patterns
 from safetydesk.enforcement.event_ban_urls import organiser_patterns
+from safetydesk.legal.urls import archive_patterns as dmca_archive_patterns
 
 urlpatterns = [
     path("accounts/", include("safetydesk.accounts.urls")),
@@ -22,5 +23,7 @@ urlpatterns = [
     path("appeals/", include("safetydesk.appeals.urls")),
     path("crc/", include("safetydesk.appeals.member_urls")),
     path("appeal/", include(appeal_form_patterns)),
+    path("legal/", include("safetydesk.legal.urls")),
+    path("dmca/", include(dmca_archive_patterns)),
     path("", include("safetydesk.console.urls")),
 ]

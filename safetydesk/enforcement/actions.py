@@ -44,9 +44,11 @@ class EnforcementNotPermitted(EnforcementRefusal):
     http_status = 403
 
 
-def office_action_reason() -> str:
-    """The log reason of every office action on a wiki: "Office action" and the policy, never a
-    fact of the case (DOMAIN §3.4)."""
+def office_action_reason(action: "OfficeAction | None" = None) -> str:
+    """The log reason of an office action on a wiki: "Office action" and the policy, never a
+    fact of the case (DOMAIN §3.4); a DMCA takedown or restoration cites the DMCA instead."""
+    if action is not None and action.action_type in DMCA_TYPES:
+        return str(settings.DMCA_LOG_REASON)
     return str(settings.OFFICE_ACTION_REASON)
 
 
@@ -65,7 +67,17 @@ CONTENT_OPERATIONS: dict[str, str] = {
     ActionType.REVISION_SUPPRESSION: Operation.SUPPRESS_REVISIONS,
     ActionType.PAGE_PROTECTION: Operation.PROTECT_PAGE,
     ActionType.PAGE_BLANKING: Operation.EDIT_PAGE,
+    # DMCA (legal.dmca): the page (a file's page takes the file with it) is deleted, and undeleted
+    # once a valid counter-notice's window has passed.
+    ActionType.DMCA_TAKEDOWN: Operation.DELETE_PAGE,
+    ActionType.DMCA_RESTORE: Operation.UNDELETE_PAGE,
+    # A foreign legal demand (legal.demands): the page removed as an office action.
+    ActionType.LEGAL_CONTENT_REMOVAL: Operation.DELETE_PAGE,
 }
+DMCA_TYPES = frozenset({ActionType.DMCA_TAKEDOWN, ActionType.DMCA_RESTORE})
+# What a clock, not a person, sets off: the restoration a valid counter-notice makes due on
+# business day 10 (legal.jobs), carried out by Safetydesk itself (acting_user a "part:" string).
+CARRIED_OUT_BY_SAFETYDESK = frozenset({ActionType.DMCA_RESTORE})
 
 
 def plan(action: OfficeAction) -> list[tuple[Wiki | None, str]]:
@@ -89,7 +101,8 @@ def plan(action: OfficeAction) -> list[tuple[Wiki | None, str]]:
 def do_carry_out(*, office_action: OfficeAction, acting_user: Any) -> list[ActionExecution]:
     """Start carrying out a decided action: its executions are committed and queued."""
     action = OfficeAction.objects.select_for_update().select_related("case").get(pk=office_action.pk)
-    if not can_work_case(acting_user, action.case):
+    scheduled = isinstance(acting_user, str) and action.action_type in CARRIED_OUT_BY_SAFETYDESK
+    if not scheduled and not can_work_case(acting_user, action.case):
         raise EnforcementNotPermitted(_("You may not carry out office actions on this case."))
     if action.status != ActionStatus.APPROVED:
         raise EnforcementRefusal(

@@ -37,6 +37,8 @@ class ActionType(models.TextChoices):
     GLOBAL_LOCK = "global_lock", _("Global lock")
     # DOMAIN §7.3: lifting a Foundation global ban passes the ban's whole review chain.
     BAN_LIFT = "ban_lift", _("Lifting of a Foundation global ban")
+    # DOMAIN §9.4: content taken down under the DMCA, put back after a valid counter-notice.
+    DMCA_RESTORE = "dmca_restore", _("Restoration after a DMCA counter-notice")
 
 
 class ActionStatus(models.TextChoices):
@@ -86,11 +88,14 @@ class Operation(models.TextChoices):
     UNBLOCK = "unblock", _("Unblock")
     GLOBAL_UNLOCK = "global_unlock", _("Global unlock")
     DELETE_PAGE = "delete_page", _("Page deletion")
+    UNDELETE_PAGE = "undelete_page", _("Page restoration")
     SUPPRESS_REVISIONS = "suppress_revisions", _("Revision suppression")
     PROTECT_PAGE = "protect_page", _("Office protection")
     EDIT_PAGE = "edit_page", _("Office edit")
     # The notice to the sanctioned person, where no email address is known (DOMAIN §4.4).
     TALK_PAGE_NOTICE = "talk_page_notice", _("Notice on the user talk page")
+    # A community announcement (a DMCA takedown's, DOMAIN §9.4): {"page", "heading", "text"}.
+    ANNOUNCEMENT = "announcement", _("Announcement on a wiki page")
     # What a person does by hand where no wiki is registered (the console names the action).
     BY_HAND = "by_hand", _("Carried out by hand")
 

@@ -60,6 +60,15 @@ def delete_page(client: WikiClient, title: str, *, reason: str) -> int | None:
     return _found(client, "delete", title, ("delete",), reason)
 
 
+def undelete_page(client: WikiClient, title: str, *, reason: str) -> int | None:
+    """Restore a deleted page (and a file's file), unless it is back already. The id of our
+    restoration in the log; None when the page is back by someone else's hand."""
+    if not client.page_info(title)["exists"]:
+        client.undelete(title, reason=reason)
+        return _logged(client, "delete", title, ("restore",), reason)
+    return _found(client, "delete", title, ("restore",), reason)
+
+
 def suppress_revisions(client: WikiClient, title: str, revids: list[int], *, hide: str, reason: str) -> int:
     """Hide revisions' `hide` parts with suppression, those not suppressed already."""
     flags = client.revision_flags(revids)
@@ -108,16 +117,20 @@ def _logged(client: WikiClient, log_type: str, title: str, actions: tuple[str, .
 
 
 def talk_page_notice(client: WikiClient, target: str, *, heading: str, text: str, marker: str, summary: str) -> int:
-    """Leave a notice as a new section of the user's talk page, once: `marker` (an HTML comment
-    naming the execution) is looked for in the page first. Returns the id of the revision by the
-    office account that carries it."""
-    title = f"User talk:{target}"
+    """Leave a notice as a new section of the user's talk page, once (new_section_once)."""
+    return new_section_once(client, f"User talk:{target}", heading=heading, text=text, marker=marker,
+                            summary=summary)  # fmt: skip
+
+
+def new_section_once(client: WikiClient, title: str, *, heading: str, text: str, marker: str, summary: str) -> int:
+    """Add a section to a page, once: `marker` (an HTML comment naming the execution) is looked
+    for in the page first. Returns the id of the revision by the office account that carries it."""
     found = _revision_with(client.page_revisions(title), client.account, marker)
     if found is None:
         client.new_section(title, heading=heading, text=f"{text}\n\n{marker}", summary=summary)
         found = _revision_with(client.page_revisions(title), client.account, marker)
         if found is None:
-            raise TransientWikiError("unverified", "the notice is not on the talk page yet", wiki=client.name)
+            raise TransientWikiError("unverified", "the section is not on the page yet", wiki=client.name)
     return found
 
 

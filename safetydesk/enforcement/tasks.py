@@ -62,7 +62,7 @@ def _on_wiki(execution: ActionExecution) -> int | None:
     assert execution.wiki is not None, "only executions with a wiki are sent"
     action = execution.office_action
     client = logged_in_client(execution.wiki)
-    reason = office_action_reason()
+    reason = office_action_reason(action)
     match execution.operation:
         case Operation.GLOBAL_LOCK:
             return operations.global_lock(client, action.target, reason=reason)
@@ -72,6 +72,8 @@ def _on_wiki(execution: ActionExecution) -> int | None:
             return operations.global_unlock(client, action.target, reason=reason)
         case Operation.DELETE_PAGE:
             return operations.delete_page(client, action.details["page"], reason=reason)
+        case Operation.UNDELETE_PAGE:
+            return operations.undelete_page(client, action.details["page"], reason=reason)
         case Operation.SUPPRESS_REVISIONS:
             return operations.suppress_revisions(
                 client, action.details["page"], action.details["revisions"], hide=settings.OFFICE_SUPPRESS_HIDE,
@@ -84,6 +86,12 @@ def _on_wiki(execution: ActionExecution) -> int | None:
             )  # fmt: skip
         case Operation.EDIT_PAGE:
             return operations.edit_page(client, action.details["page"], text=settings.OFFICE_EDIT_TEXT, reason=reason)
+        case Operation.ANNOUNCEMENT:
+            return operations.new_section_once(
+                client, execution.content["page"], heading=execution.content["heading"],
+                text=execution.content["text"], marker=f"<!-- safetydesk {execution.idempotency_key} -->",
+                summary=reason,
+            )  # fmt: skip
         case Operation.TALK_PAGE_NOTICE:
             return operations.talk_page_notice(
                 client, action.target, heading=execution.content["heading"], text=execution.content["text"],

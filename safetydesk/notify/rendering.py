@@ -63,6 +63,21 @@ TEMPLATES: dict[str, TemplateKind] = {
         ),
         # The reasoned reply to a DSA Art. 20 complaint (appeals.complaints).
         TemplateKind("complaint_decision", _("DSA complaint: the reasoned decision, to the complainant")),
+        # DMCA letters (legal.dmca): to the claimant, the uploader, and legal counsel.
+        TemplateKind("dmca_deficiency", _("DMCA: deficiency letter, to the claimant")),
+        TemplateKind("dmca_rejection", _("DMCA: rejection (push back), to the claimant")),
+        TemplateKind(
+            "dmca_uploader_notice", _("DMCA: takedown notice with counter-notice instructions, to the uploader")
+        ),
+        TemplateKind("dmca_counter_forward", _("DMCA: a counter-notice forwarded, to the claimant")),
+        TemplateKind("dmca_restore_reminder", _("Staff: a DMCA restore window is closing"), automatic=True),
+        # Requests for user data (legal.user_data).
+        TemplateKind("legal_pushback", _("User data request: pushback, to the requester")),
+        TemplateKind("legal_user_notice", _("User data request: notice to the user before production")),
+        TemplateKind(
+            "legal_deferred_notice_due", _("Staff: a non-disclosure order lapsed, the user's notice is due"),
+            automatic=True,
+        ),
         # To legal counsel, not a party (emergency.actions.do_remind_legal_of_disclosure).
         TemplateKind(
             "disclosure_legal_review", _("Staff: a disclosure to law enforcement awaits Legal"), automatic=True
@@ -91,6 +106,18 @@ VARIABLES: dict[str, str | Promise] = {
     "reply": _("The reviewer's reasoned reply to a complaint."),
     "redress_info": _("The out-of-court dispute settlement and court routes (DSA Art. 21)."),
     "crc_url": _("Where committee members sign in to read their panels' case files."),
+    "legal_address": _("The legal address (DMCA notices and counter-notices, legal process)."),
+    "missing_elements": _("The elements a DMCA notice lacks, one per line, in the recipient's language."),
+    "rejection_reason": _("Why a DMCA notice is not granted, in the recipient's language."),
+    "pages": _("The pages or files concerned, one link per line."),
+    "counter_notice": _("The counter-notice as received: its sender and each statutory element, as stated."),
+    "restore_on": _("The first day the material may be put back (YYYY-MM-DD)."),
+    "restore_by": _("The last day by which the material is put back (YYYY-MM-DD)."),
+    "archive_url": _("The public copy of the DMCA notice (claimant's contact data removed)."),
+    "review_outcome": _("The legal sufficiency review's outcome (defective, overbroad, …)."),
+    "review_note": _("Legal counsel's explanation of the pushback."),
+    "objection_until": _("The last day the user may object before production (YYYY-MM-DD)."),
+    "deferred": _("True when the user's notice comes after production (a non-disclosure order lapsed)."),
 }
 ALLOWED_TAGS = frozenset({"if", "elif", "else", "endif", "comment", "endcomment"})
 # Words an {% if %} may use besides variables.
@@ -267,5 +294,6 @@ def team_context() -> dict[str, str]:
         "general_address": first_address("general"),
         "emergency_address": first_address("emergency"),
         "appeals_address": first_address("appeals"),
+        "legal_address": first_address("legal"),
         "crc_url": settings.SITE_URL.rstrip("/") + "/crc/",
     }

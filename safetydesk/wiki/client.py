@@ -171,6 +171,10 @@ class WikiClient:
     def delete(self, title: str, *, reason: str) -> dict[str, Any]:
         return dict(self.post("delete", title=title, reason=reason)["delete"])
 
+    def undelete(self, title: str, *, reason: str) -> dict[str, Any]:
+        """Restore a deleted page with all its deleted revisions (and, for a file, the file)."""
+        return dict(self.post("undelete", title=title, reason=reason)["undelete"])
+
     def suppress_revisions(self, title: str, revids: list[int], *, hide: str, reason: str) -> dict[str, Any]:
         """Revision deletion of `hide` (content|comment|user) with suppression: hidden from
         administrators too."""

@@ -33,13 +33,19 @@ GRANTS = (
     "oversight,viewdeleted,viewrestrictedlogs,privateinfo"
 )
 # Appended to the generated LocalSettings.php: the database as cache and session store, so no
-# APCu is needed (the generated file asks for CACHE_ACCEL); no mail and no uploads.
+# APCu is needed (the generated file asks for CACHE_ACCEL); no mail. Uploads go to the wiki's own
+# directory (files are what DMCA takedowns delete and restore).
 OVERRIDES = """
 # --- Added by Safetydesk's devwiki ---
 $wgMainCacheType = CACHE_DB;
 $wgSessionCacheType = CACHE_DB;
 $wgEnableEmail = false;
-$wgEnableUploads = false;
+"""
+UPLOADS = """
+# --- Uploads (Safetydesk's devwiki) ---
+$wgEnableUploads = true;
+$wgUploadDirectory = "{directory}";
+$wgUploadPath = "/images";
 """
 PASSWORD_LINE = re.compile(r"password:'([0-9a-w]+)'")
 START_SECONDS = 30.0
@@ -96,6 +102,7 @@ class DevWiki:
             )
         if (self.root / "bot-password").exists():
             self._set_server()
+            self._enable_uploads()
             return
         (self.root / "data").mkdir(parents=True, exist_ok=True)
         self.config.unlink(missing_ok=True)
@@ -106,6 +113,7 @@ class DevWiki:
         )  # fmt: skip
         with self.config.open("a") as config:
             config.write(OVERRIDES)
+        self._enable_uploads()
         self.create_user(OFFICE_ACCOUNT, groups=("sysop", "suppress"))
         _user, password = self.create_bot_password(APP_ID, GRANTS)
         secret = self.root / "bot-password"
@@ -117,6 +125,25 @@ class DevWiki:
         text = self.config.read_text()
         text = re.sub(r'^\$wgServer = ".*";$', f'$wgServer = "{self.url}";', text, flags=re.MULTILINE)
         self.config.write_text(text)
+
+    def _enable_uploads(self) -> None:
+        """Uploads into `root`/images (added to installs made before the wiki took files)."""
+        text = self.config.read_text()
+        if "$wgEnableUploads = true;" not in text:
+            (self.root / "images").mkdir(exist_ok=True)
+            text = text.replace("$wgEnableUploads = false;\n", "")
+            self.config.write_text(text + UPLOADS.format(directory=self.root / "images"))
+
+    def upload(self, name: str, content: bytes, *, user: str, comment: str = "") -> str:
+        """Upload `content` as File:`name` by `user` (importImages.php); returns the page title."""
+        staging = self.root / "staging" / secrets.token_hex(4)
+        staging.mkdir(parents=True)
+        try:
+            (staging / name).write_bytes(content)
+            self._php("importImages.php", f"--user={user}", f"--comment={comment or name}", str(staging))
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return f"File:{name}"
 
     def create_user(self, name: str, *, password: str = "", groups: tuple[str, ...] = ()) -> str:
         """An account on the wiki (its password is returned; random unless given)."""
