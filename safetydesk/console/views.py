@@ -51,7 +51,7 @@ def staff_required(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not _user(request).can_read_internal:
-            if can_sit_on_panels(request.user):
+            if can_sit_on_panels(request.user) and request.method == "GET":
                 return redirect("crc:panels")
             return render(request, "console/forbidden.html", status=403)
         return view(request, *args, **kwargs)

@@ -9,6 +9,7 @@ the action's new status, then sent by the task worker (enforcement.tasks), so no
 lost to a crash. An event ban has no execution: it is carried out by listing it (event_bans).
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -238,7 +239,14 @@ def finish_if_complete(action_id: int) -> bool:
 
     notify_subject(action)
     notify_other_parties(action)
+    for hook in AFTER_ENFORCED:
+        hook(action)
     return True
+
+
+# What other apps do, in the same transaction, once an action is carried out everywhere (a DMCA
+# restoration closes its case: legal.dmca.on_restoration_done). Registered in AppConfig.ready().
+AFTER_ENFORCED: list[Callable[[OfficeAction], None]] = []
 
 
 def _mark_lifted(lifting: OfficeAction) -> None:

@@ -12,3 +12,8 @@ class LegalConfig(AppConfig):
         from safetydesk.legal.presenters import CASE_EVENT_LEGAL, describe_legal
 
         register_timeline_kind(CASE_EVENT_LEGAL, describe_legal)
+        from safetydesk.enforcement.actions import AFTER_ENFORCED
+        from safetydesk.legal.dmca import on_restoration_done
+
+        if on_restoration_done not in AFTER_ENFORCED:
+            AFTER_ENFORCED.append(on_restoration_done)

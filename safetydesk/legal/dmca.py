@@ -12,6 +12,7 @@ not after business day 14 (legal.jobs restores on day 10 unless the claimant rep
 """
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -153,15 +154,17 @@ def _claimant_language(notice: DmcaNotice) -> str:
 def _send_deficiency(notice: DmcaNotice, lacking: list[str], acting_user: Any) -> None:
     do_transition(case=notice.case, transition="find_deficient", acting_user=acting_user)
     now = timezone.now()
-    notice.deficiency_letter_sent_at = now
     notice.awaiting_claimant_until = now + dt.timedelta(days=settings.DMCA_DEFICIENCY_DAYS)
-    notice.save(update_fields=["deficiency_letter_sent_at", "awaiting_claimant_until"])
     if notice.claimant_email:
         language = _claimant_language(notice)
         send_letter(case=notice.case, key="dmca_deficiency", recipient=notice.claimant_email, language=language,
                     context={"missing_elements": labels(lacking, NoticeElement, language)},
                     acting_user=acting_user)  # fmt: skip
-    timeline(notice.case, acting_user, record="deficient", missing=lacking)
+        notice.deficiency_letter_sent_at = now
+    notice.save(update_fields=["deficiency_letter_sent_at", "awaiting_claimant_until"])
+    # Without an email address the letter goes by post: its PDF is on the case for that.
+    timeline(notice.case, acting_user, record="deficient" if notice.claimant_email else "deficient_no_email",
+             missing=lacking)  # fmt: skip
 
 
 def close_unanswered(now: dt.datetime | None = None) -> list[int]:
@@ -301,14 +304,28 @@ def archive_text(notice: DmcaNotice) -> str:
         "Material identified as infringing:",
         *[f"  {page['url']}" for page in notice.infringing],
     ]
+    return redact_claimant(notice, "\n".join(lines))
+
+
+def redact_claimant(notice: DmcaNotice, text: str) -> str:
+    """`text` without the claimant's personal data: their name, each part of their contact
+    details (however they were written: lines, commas, semicolons), any email address and
+    telephone number; the organisation's name stays."""
     from safetydesk.appeals.case_file import EMAIL_ADDRESS
 
-    text = "\n".join(lines)
-    for personal in (notice.claimant_name, notice.claimant_contact, notice.claimant_email):
-        for part in filter(None, (line.strip() for line in personal.splitlines())):
-            if part != notice.claimant_organisation:
-                text = text.replace(part, "[redacted]")
-    return EMAIL_ADDRESS.sub("[redacted]", text)
+    parts = {notice.claimant_name, notice.claimant_email}
+    parts |= set(re.split(r"[\n,;]+", notice.claimant_contact))
+    keep = notice.claimant_organisation.strip().casefold()
+    for part in sorted((p.strip() for p in parts), key=len, reverse=True):
+        if len(part) >= 4 and part.casefold() != keep:
+            text = re.sub(re.escape(part), "[redacted]", text, flags=re.IGNORECASE)
+    text = EMAIL_ADDRESS.sub("[redacted]", text)
+    return PHONE.sub("[redacted]", text)
+
+
+# A telephone number: an international one (+44 20 …), or groups of digits spaced like one
+# (020 7946 0000); never a date (2027-01-05) or an address on the web (127.0.0.1:8080).
+PHONE = re.compile(r"\+\d[\d ()/-]{6,}\d|\b\d{2,5}[ ()/-]+\d{2,5}[ ()/-]+\d{3,}\b")
 
 
 def granted_against(account: str) -> list[DmcaNotice]:
@@ -323,7 +340,8 @@ def granted_against(account: str) -> list[DmcaNotice]:
 
 
 def restore_window(received_at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    """(first, last) moment the material may and must be put back: business days 10 and 14."""
+    """(first, last) moment the material may and must be put back: business days 10 and 14
+    (lib.calendar: the US federal calendar, dates counted in UTC like every clock here)."""
     return (
         add_business_days(received_at, RESTORE_FROM_BUSINESS_DAYS),
         add_business_days(received_at, RESTORE_BY_BUSINESS_DAYS),
@@ -390,8 +408,8 @@ def do_report_lawsuit(*, counter: CounterNotice, acting_user: Any) -> CounterNot
     """§ 512(g)(2)(C): the claimant says it filed an action seeking a court order: no put-back."""
     counter = CounterNotice.objects.select_for_update().select_related("notice__case").get(pk=counter.pk)
     _attorney(counter.notice.case, acting_user)
-    if counter.restored_at is not None:
-        raise LegalRefusal(_("The material has already been put back."))
+    if counter.restore_started_at is not None:
+        raise LegalRefusal(_("The material is already being put back."))
     do_transition(case=counter.notice.case, transition="lawsuit", acting_user=acting_user)
     counter.lawsuit_reported_at = timezone.now()
     counter.save(update_fields=["lawsuit_reported_at"])
@@ -401,43 +419,59 @@ def do_report_lawsuit(*, counter: CounterNotice, acting_user: Any) -> CounterNot
 
 
 def restore_due(now: dt.datetime | None = None) -> list[int]:
-    """Put back what valid counter-notices made due (business day 10 has come, no suit was
-    reported): one restoration per takedown, through the outbox (legal.jobs, every 15 min)."""
+    """Start putting back what valid counter-notices made due (business day 10 has come, no suit
+    was reported): one restoration per takedown, through the outbox (legal.jobs, every 15 min).
+    The case closes as restored once every restoration is carried out (on_restoration_done)."""
     now = now or timezone.now()
-    restored = []
-    due = CounterNotice.objects.filter(valid=True, restored_at__isnull=True, lawsuit_reported_at__isnull=True,
+    started = []
+    due = CounterNotice.objects.filter(valid=True, restore_started_at__isnull=True, lawsuit_reported_at__isnull=True,
                                        restore_from__lte=now, notice__case__state="RESTORE_WINDOW")  # fmt: skip
     for counter in due.select_related("notice__case"):
         with transaction.atomic():
-            notice = counter.notice
-            for takedown in notice.takedowns.all():
+            counter.restore_started_at = now
+            counter.save(update_fields=["restore_started_at"])
+            for takedown in counter.notice.takedowns.all():
                 restoration = OfficeAction.objects.create(
-                    case=notice.case, action_type=ActionType.DMCA_RESTORE, target=takedown.target,
+                    case=counter.notice.case, action_type=ActionType.DMCA_RESTORE, target=takedown.target,
                     wiki=takedown.wiki, details=takedown.details,
                 )  # fmt: skip
+                counter.restorations.add(restoration)
                 do_carry_out(office_action=restoration, acting_user=SYSTEM_ACTOR)
-            counter.restored_at = now
-            counter.save(update_fields=["restored_at"])
-            do_transition(case=notice.case, transition="restore", acting_user=SYSTEM_ACTOR)
-            record_audit(event_type=AuditEventType.DMCA_RESTORED, actor=SYSTEM_ACTOR, subject=counter)
-            timeline(notice.case, None, record="restored")
-        restored.append(counter.pk)
-    return restored
+        started.append(counter.pk)
+    return started
+
+
+def on_restoration_done(action: OfficeAction) -> None:
+    """Called when an office action is carried out everywhere (enforcement.actions.after_enforced):
+    the counter-notice whose restorations are now all done is put back, and its case closes."""
+    if action.action_type != ActionType.DMCA_RESTORE:
+        return
+    counter = CounterNotice.objects.select_for_update().filter(restorations=action, restored_at__isnull=True).first()
+    if counter is None or counter.restorations.exclude(status=ActionStatus.ENFORCED).exists():
+        return
+    counter.restored_at = timezone.now()
+    counter.save(update_fields=["restored_at"])
+    case = Case.objects.get(pk=action.case_id)
+    do_transition(case=case, transition="restore", acting_user=SYSTEM_ACTOR)
+    record_audit(event_type=AuditEventType.DMCA_RESTORED, actor=SYSTEM_ACTOR, subject=counter)
+    timeline(case, None, record="restored")
 
 
 def remind_closing_windows(now: dt.datetime | None = None) -> list[int]:
-    """A window whose last day is the next business day and nothing is put back yet (the
-    automatic restoration failed, or was held): legal counsel are reminded, once."""
+    """A window whose last day is the next business day (or today) and the material is not back
+    (the restoration waits for a person, failed, or was held): legal counsel are reminded, once."""
     now = now or timezone.now()
-    soon = add_business_days(now, 1)
-    due = CounterNotice.objects.filter(valid=True, restored_at__isnull=True, lawsuit_reported_at__isnull=True,
-                                       reminded_at__isnull=True, restore_by__lte=soon)  # fmt: skip
+    soon = add_business_days(now, 1).date()
+    open_windows = CounterNotice.objects.filter(valid=True, restored_at__isnull=True, lawsuit_reported_at__isnull=True,
+                                                reminded_at__isnull=True, restore_by__isnull=False)  # fmt: skip
+    due = [c for c in open_windows.select_related("notice__case")
+           if c.restore_by and c.restore_by.date() <= soon]  # fmt: skip
     reminded = []
     from safetydesk.accounts.models import User
     from safetydesk.notify.actions import do_queue_notice
 
     lawyers = [u for u in User.objects.filter(is_active=True, groups__name=Role.LEGAL_COUNSEL) if u.email]
-    for counter in due.select_related("notice__case"):
+    for counter in due:
         with transaction.atomic():
             for lawyer in lawyers:
                 last_day = counter.restore_by.date().isoformat() if counter.restore_by else ""

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from safetydesk.appeals.case_file import EMAIL_ADDRESS
 from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
+from safetydesk.legal.dmca import redact_claimant, timeline
 from safetydesk.legal.models import DmcaNotice
 
 TYPES = frozenset({"DMCA", "Counternotice", "Counterfeit", "CourtOrder", "DataProtection", "Defamation",
@@ -52,12 +53,13 @@ def export(notice: DmcaNotice) -> dict[str, Any]:
     if notice.claimant_country:
         sender["country_code"] = notice.claimant_country
     received = notice.received_at.date().isoformat()
+    work = redact_claimant(notice, notice.work)  # Lumen is public
     return {
         "notice": {
             "type": "DMCA",
             "title": f"DMCA (Copyright) Complaint to Wikimedia Foundation {notice.case.reference}"[:255],
             "subject": "Takedown notice under 17 U.S.C. § 512(c)",
-            "body": EMAIL_ADDRESS.sub("[redacted]", notice.work)[:5000],
+            "body": work[:5000],
             "date_sent": received,
             "date_received": received,
             "language": (notice.case.language or "en")[:2],
@@ -69,7 +71,7 @@ def export(notice: DmcaNotice) -> dict[str, Any]:
             "works_attributes": [
                 {
                     "kind": "Unspecified",
-                    "description": notice.work[:2000],
+                    "description": work[:2000],
                     "copyrighted_urls_attributes": [{"url": url} for url in notice.original_urls],
                     "infringing_urls_attributes": [{"url": page["url"]} for page in granted],
                 }
@@ -107,6 +109,9 @@ def problems(document: dict[str, Any]) -> list[str]:
         found.append("action_taken: Yes, No, Partial or Unspecified")
     if EMAIL_ADDRESS.search(str(notice.get("body", ""))):
         found.append("body: holds an email address (no personal data in the body)")
+    for index, work in enumerate(notice.get("works_attributes") or []):
+        if EMAIL_ADDRESS.search(str(work.get("description", ""))):
+            found.append(f"works_attributes[{index}]: the description holds an email address")
     works = notice.get("works_attributes")
     if not isinstance(works, list) or not works:
         found.append("works_attributes: at least one work")
@@ -168,8 +173,6 @@ def submit(notice: DmcaNotice, acting_user: Any) -> DmcaNotice:
         DmcaNotice.objects.filter(pk=notice.pk).update(lumen_id=lumen_id, lumen_submitted_at=timezone.now())
         record_audit(event_type=AuditEventType.LUMEN_SUBMITTED, actor=acting_user, subject=notice,
                      data={"lumen_id": lumen_id})  # fmt: skip
-        from safetydesk.legal.dmca import timeline
-
         timeline(notice.case, acting_user, record="lumen")
     notice.refresh_from_db()
     return notice

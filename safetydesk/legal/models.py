@@ -99,6 +99,9 @@ class CounterNotice(models.Model):
     forwarded_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     lawsuit_reported_at = models.DateTimeField(null=True, blank=True)
+    # The put-back sent to the wikis on business day 10 (restorations), and done everywhere.
+    restore_started_at = models.DateTimeField(null=True, blank=True)
+    restorations = models.ManyToManyField("enforcement.OfficeAction", blank=True, related_name="+")
     restored_at = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 

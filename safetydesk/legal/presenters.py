@@ -16,6 +16,7 @@ def describe_legal(event: CaseEvent, data: dict[str, Any], name: Namer) -> Timel
     titles = {
         "complete": _("DMCA notice complete: to merits review"),
         "deficient": _("DMCA notice deficient: deficiency letter sent"),
+        "deficient_no_email": _("DMCA notice deficient, and no email address for the claimant: write to them by post"),
         "closed_incomplete": _("Closed: the claimant did not complete the notice in time"),
         "rejected": _("DMCA notice rejected"),
         "granted": _("DMCA notice granted: takedown sent to the wikis"),

@@ -94,7 +94,7 @@ class HappyPathTests(GeneralTrackTestCase):
         assert not any("Private details" in str(a.data) for a in AuditEvent.objects.all())
 
     def test_a_kind_without_its_own_track_follows_the_general_one(self) -> None:
-        case = self.open_case(kind="dmca")
+        case = self.open_case(kind="access_request")
 
         assert case.state == general.RECEIVED
         assert self.step(case, "acknowledge").state == general.ACKNOWLEDGED

@@ -20,14 +20,14 @@ class RefusedAccountTests(ConsoleTestCase):
             reverse("console:case", args=[self.case.reference]),
         ]
 
-    def test_it_refuses_a_crc_member(self) -> None:
-        # CRC volunteers see redacted appeal files elsewhere, never the live case console.
+    def test_it_sends_a_crc_member_to_their_panels(self) -> None:
+        # CRC volunteers see redacted appeal files (/crc/), never the live case console.
         self.login(self.crc)
         for url in self.urls():
             with self.subTest(url=url):
                 response = self.client.get(url)
-                self.assertContains(response, "This account cannot use the staff console", status_code=403)
-                self.assertNotContains(response, self.case.title, status_code=403)
+                self.assertRedirects(response, reverse("crc:panels"), fetch_redirect_response=False)
+                assert self.case.title not in response.content.decode()
 
     def test_it_refuses_an_account_without_a_role(self) -> None:
         self.login(self.outsider)
