@@ -14,6 +14,7 @@ never reads the live case. What is left out, and why:
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from django.utils.translation import gettext as _
 
@@ -79,8 +80,8 @@ def _evidence(appeal: Appeal, redact: Redactor) -> list[dict[str, Any]]:
             {
                 "kind": item.kind,
                 "captured_at": item.captured_at.date().isoformat(),
-                "link": "" if redact.names_someone(link) else link,
-                "link_removed": redact.names_someone(link),
+                "link": "" if redact.names_someone(unquote(link)) else link,
+                "link_removed": redact.names_someone(unquote(link)),
                 "description": redact(item.description),
                 "content": redact(item.content),
             }
@@ -114,10 +115,11 @@ def _review(appeal: Appeal, redact: Redactor) -> list[dict[str, Any]]:
 def draft(appeal: Appeal, summary: str = "") -> dict[str, Any]:
     """The file as it would be frozen now, with staff's summary for the panel."""
     original = appeal.original_case
-    parties = list(original.parties.all()) + list(appeal.case.parties.all())
-    withheld = [p for p in parties if p.role in WITHHELD_ROLES]
+    withheld = [p for p in original.parties.all() if p.role in WITHHELD_ROLES]
     if appeal.appellant_role != AppellantRole.SANCTIONED:
-        withheld.append(appeal.appellant)  # a requesting party is a reporter by another name
+        # A requesting party is a reporter by another name, however they wrote to appeal. (The
+        # appeal case's own parties are the appellant as they wrote in: withheld only then.)
+        withheld += [appeal.appellant, *appeal.case.parties.all()]
     redact = Redactor.for_parties(withheld)
     report = getattr(original, "investigation_report", None)
     subjects = [p.wiki_username for p in original.parties.filter(role=PartyRole.SUBJECT) if p.wiki_username]

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from safetydesk.accounts.permissions import can_work_case
@@ -130,11 +130,12 @@ def _decide(complaint: Complaint, *, outcome: str, reply: str, reviewer: Any) ->
     _record(complaint, reviewer or "appeals:panel", AuditEventType.COMPLAINT_DECIDED, outcome=outcome)
     party = complaint.complainant
     if party is not None and party.email and reviewer is not None:  # the panel's outcome is told as the appeal's
+        language = party.language or complaint.case.language or "en"
+        with translation.override(language):
+            outcome_label = str(complaint.get_outcome_display())
         do_queue_notice(
-            case=complaint.case, item=None, recipient=party.email, key="complaint_decision",
-            language=party.language or complaint.case.language or "en",
-            context={"complaint_outcome": complaint.get_outcome_display(), "reply": reply,
-                     "redress_info": settings.DSA_REDRESS_INFO},
+            case=complaint.case, item=None, recipient=party.email, key="complaint_decision", language=language,
+            context={"complaint_outcome": outcome_label, "reply": reply, "redress_info": settings.DSA_REDRESS_INFO},
         )  # fmt: skip
 
 

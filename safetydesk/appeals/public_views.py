@@ -47,7 +47,7 @@ def appeal_form(request: HttpRequest, token: str) -> HttpResponse:
     if link.party.language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
         translation.activate(link.party.language)
         request.LANGUAGE_CODE = translation.get_language()
-    form = AppealForm(request.POST or None)
+    form = AppealForm(request.POST if request.method == "POST" else None)
     if not link.party.email:  # the notice went to a talk page: the reply needs an address
         form.fields["email"].required = True
         form.fields["email"].help_text = _("We have no email address for you: give one, or we cannot reply.")

@@ -78,5 +78,8 @@ class CountsTests(EmergencyTestCase):
         assert "before the start" in response.content.decode()
 
     def test_it_keeps_the_counts_page_from_people_without_case_files(self) -> None:
-        force_login_verified(self.client, self.crc)
+        force_login_verified(self.client, self.outsider)
         assert self.client.get("/emergency/counts/").status_code == 403
+        force_login_verified(self.client, self.crc)  # a committee volunteer is sent to their panels
+        response = self.client.get("/emergency/counts/")
+        assert (response.status_code, response["Location"]) == (302, "/crc/")
