@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safetydesk.accounts.roles import Role
 from safetydesk.cases.models import Case
-from safetydesk.cases.workflow import Label, State, Transition, Workflow, register
+from safetydesk.cases.workflow import State, Transition, Workflow, panel_step, register
 from safetydesk.cases.workflows import CASEWORKERS
 from safetydesk.lib.calendar import add_business_days
 
@@ -35,12 +35,6 @@ CLOSED_RETURNED = "CLOSED_RETURNED"
 APPEAL_WORKERS = CASEWORKERS | {Role.LEGAL_COUNSEL}
 ATTORNEYS = frozenset({Role.LEGAL_COUNSEL})
 NOBODY: frozenset[str] = frozenset()
-
-
-def _step(
-    name: str, label: Label, source: str, target: str, roles: frozenset[str], *, system: bool = False
-) -> Transition:
-    return Transition(name, label, frozenset({source}), target, roles, system=system, from_panel=True)
 
 
 def appeal_clocks(case: Case) -> None:
@@ -78,13 +72,15 @@ APPEAL = register(
                 acknowledges=True,
                 style="primary",
             ),
-            _step("find_eligible", _("Find eligible"), ELIGIBILITY_REVIEW, ELIGIBLE, ATTORNEYS),
-            _step("find_ineligible", _("Find not eligible"), ELIGIBILITY_REVIEW, CLOSED_INELIGIBLE, ATTORNEYS),
-            _step("prepare_case_file", _("Prepare the case file"), ELIGIBLE, CASE_FILE_PREPARED, APPEAL_WORKERS),
-            _step("draw_panel", _("Draw the panel"), CASE_FILE_PREPARED, DELIBERATION, APPEAL_WORKERS),
-            _step("ratify", _("Ratified by the panel"), DELIBERATION, CLOSED_RATIFIED, NOBODY, system=True),
-            _step("overturn", _("Overturned by the panel"), DELIBERATION, CLOSED_OVERTURNED, NOBODY, system=True),
-            _step("return_case", _("Returned by the panel"), DELIBERATION, CLOSED_RETURNED, NOBODY, system=True),
+            panel_step("find_eligible", _("Find eligible"), {ELIGIBILITY_REVIEW}, ELIGIBLE, ATTORNEYS),
+            panel_step("find_ineligible", _("Find not eligible"), {ELIGIBILITY_REVIEW}, CLOSED_INELIGIBLE, ATTORNEYS),
+            panel_step("prepare_case_file", _("Prepare the case file"), {ELIGIBLE}, CASE_FILE_PREPARED, APPEAL_WORKERS),
+            panel_step("draw_panel", _("Draw the panel"), {CASE_FILE_PREPARED}, DELIBERATION, APPEAL_WORKERS),
+            panel_step("ratify", _("Ratified by the panel"), {DELIBERATION}, CLOSED_RATIFIED, NOBODY, system=True),
+            panel_step(
+                "overturn", _("Overturned by the panel"), {DELIBERATION}, CLOSED_OVERTURNED, NOBODY, system=True
+            ),
+            panel_step("return_case", _("Returned by the panel"), {DELIBERATION}, CLOSED_RETURNED, NOBODY, system=True),
         ),
         on_create=(appeal_clocks,),
     )

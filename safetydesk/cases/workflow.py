@@ -91,6 +91,14 @@ class Transition:
     from_panel: bool = False
 
 
+def panel_step(
+    name: str, label: Label, sources: Iterable[str], target: str, roles: frozenset[str], *, system: bool = False
+) -> Transition:
+    """A transition taken through an app's own action on its case panel (from_panel): the
+    action records what the step decides besides the state."""
+    return Transition(name, label, frozenset(sources), target, roles, system=system, from_panel=True)
+
+
 @dataclass(frozen=True)
 class Workflow:
     kind: str

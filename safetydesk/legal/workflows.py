@@ -17,7 +17,7 @@ TAKEN_DOWN ─close_granted▶ CLOSED_GRANTED
 from django.utils.translation import gettext_lazy as _
 
 from safetydesk.accounts.roles import Role
-from safetydesk.cases.workflow import Field, Label, State, Transition, Workflow, register
+from safetydesk.cases.workflow import Field, State, Transition, Workflow, panel_step, register
 from safetydesk.cases.workflows import CASEWORKERS, SUPERVISORS
 
 RECEIVED = "RECEIVED"
@@ -35,12 +35,6 @@ CLOSED_RESTORED = "CLOSED_RESTORED"
 LEGAL_WORKERS = CASEWORKERS | {Role.LEGAL_COUNSEL}
 ATTORNEYS = frozenset({Role.LEGAL_COUNSEL})
 NOBODY: frozenset[str] = frozenset()
-
-
-def _step(
-    name: str, label: Label, sources: set[str], target: str, roles: frozenset[str], *, system: bool = False
-) -> Transition:
-    return Transition(name, label, frozenset(sources), target, roles, system=system, from_panel=True)
 
 
 DMCA = register(
@@ -70,11 +64,11 @@ DMCA = register(
                 acknowledges=True,
                 style="primary",
             ),
-            _step(
+            panel_step(
                 "find_complete", _("Notice complete"), {VALIDITY_CHECK, AWAITING_CLAIMANT}, MERITS_REVIEW, LEGAL_WORKERS
             ),
-            _step("find_deficient", _("Notice deficient"), {VALIDITY_CHECK}, AWAITING_CLAIMANT, LEGAL_WORKERS),
-            _step(
+            panel_step("find_deficient", _("Notice deficient"), {VALIDITY_CHECK}, AWAITING_CLAIMANT, LEGAL_WORKERS),
+            panel_step(
                 "close_incomplete",
                 _("Closed: no answer to the deficiency letter"),
                 {AWAITING_CLAIMANT},
@@ -91,11 +85,11 @@ DMCA = register(
                 fields=(Field("team_note", _("Assessment for Legal"), kind="textarea"),),
                 style="primary",
             ),
-            _step("grant", _("Grant: take down"), {LEGAL_REVIEW}, TAKEN_DOWN, ATTORNEYS),
-            _step("reject", _("Reject: push back"), {LEGAL_REVIEW}, CLOSED_NOT_GRANTED, ATTORNEYS),
-            _step("counter_notice", _("Valid counter-notice"), {TAKEN_DOWN}, RESTORE_WINDOW, LEGAL_WORKERS),
-            _step("restore", _("Restored"), {RESTORE_WINDOW}, CLOSED_RESTORED, NOBODY, system=True),
-            _step("lawsuit", _("Claimant filed suit: stays down"), {RESTORE_WINDOW}, CLOSED_GRANTED, ATTORNEYS),
+            panel_step("grant", _("Grant: take down"), {LEGAL_REVIEW}, TAKEN_DOWN, ATTORNEYS),
+            panel_step("reject", _("Reject: push back"), {LEGAL_REVIEW}, CLOSED_NOT_GRANTED, ATTORNEYS),
+            panel_step("counter_notice", _("Valid counter-notice"), {TAKEN_DOWN}, RESTORE_WINDOW, LEGAL_WORKERS),
+            panel_step("restore", _("Restored"), {RESTORE_WINDOW}, CLOSED_RESTORED, NOBODY, system=True),
+            panel_step("lawsuit", _("Claimant filed suit: stays down"), {RESTORE_WINDOW}, CLOSED_GRANTED, ATTORNEYS),
             Transition(
                 "close_granted",
                 _("Close (granted)"),
@@ -174,14 +168,22 @@ LEGAL_REQUEST = register(
                 acknowledges=True,
                 style="primary",
             ),
-            _step("log_user_data", _("Log the request for user data"), {LOGGED}, SUFFICIENCY_REVIEW, LEGAL_WORKERS),
-            _step("find_valid", _("Valid"), {SUFFICIENCY_REVIEW}, VALID, ATTORNEYS),
-            _step("push_back", _("Push back"), {SUFFICIENCY_REVIEW}, PUSHBACK_SENT, ATTORNEYS),
-            _step("decline", _("Decline: nothing to produce"), {SUFFICIENCY_REVIEW}, CLOSED_NOT_PRODUCED, ATTORNEYS),
-            _step("narrowed", _("Narrowed: review again"), {PUSHBACK_SENT}, SUFFICIENCY_REVIEW, ATTORNEYS),
-            _step("close_unproduced", _("Close: nothing produced"), {PUSHBACK_SENT}, CLOSED_NOT_PRODUCED, ATTORNEYS),
-            _step("notify_user", _("Notify the user"), {VALID}, OBJECTION_WINDOW, ATTORNEYS),
-            _step("defer_notice", _("Defer the notice (non-disclosure order)"), {VALID}, NOTICE_DEFERRED, ATTORNEYS),
+            panel_step(
+                "log_user_data", _("Log the request for user data"), {LOGGED}, SUFFICIENCY_REVIEW, LEGAL_WORKERS
+            ),
+            panel_step("find_valid", _("Valid"), {SUFFICIENCY_REVIEW}, VALID, ATTORNEYS),
+            panel_step("push_back", _("Push back"), {SUFFICIENCY_REVIEW}, PUSHBACK_SENT, ATTORNEYS),
+            panel_step(
+                "decline", _("Decline: nothing to produce"), {SUFFICIENCY_REVIEW}, CLOSED_NOT_PRODUCED, ATTORNEYS
+            ),
+            panel_step("narrowed", _("Narrowed: review again"), {PUSHBACK_SENT}, SUFFICIENCY_REVIEW, ATTORNEYS),
+            panel_step(
+                "close_unproduced", _("Close: nothing produced"), {PUSHBACK_SENT}, CLOSED_NOT_PRODUCED, ATTORNEYS
+            ),
+            panel_step("notify_user", _("Notify the user"), {VALID}, OBJECTION_WINDOW, ATTORNEYS),
+            panel_step(
+                "defer_notice", _("Defer the notice (non-disclosure order)"), {VALID}, NOTICE_DEFERRED, ATTORNEYS
+            ),
             Transition(
                 "produce",
                 _("Produce"),
@@ -190,32 +192,32 @@ LEGAL_REQUEST = register(
                 ATTORNEYS,
                 from_panel=True,
             ),
-            _step(
+            panel_step(
                 "produce_deferred", _("Produce (notice deferred)"), {NOTICE_DEFERRED}, DEFERRED_NOTICE_DUE, ATTORNEYS
             ),
-            _step(
+            panel_step(
                 "send_deferred_notice", _("Send the deferred notice"), {DEFERRED_NOTICE_DUE}, CLOSED_PRODUCED, ATTORNEYS
             ),
-            _step(
+            panel_step(
                 "user_challenged", _("The user challenged it in court"), {OBJECTION_WINDOW}, CLOSED_STAYED, ATTORNEYS
             ),
-            _step("log_demand", _("Log the demand to remove content"), {LOGGED}, DEMAND_REVIEW, LEGAL_WORKERS),
-            _step("try_community", _("Community avenue attempted"), {DEMAND_REVIEW}, COMMUNITY_AVENUE, ATTORNEYS),
-            _step(
+            panel_step("log_demand", _("Log the demand to remove content"), {LOGGED}, DEMAND_REVIEW, LEGAL_WORKERS),
+            panel_step("try_community", _("Community avenue attempted"), {DEMAND_REVIEW}, COMMUNITY_AVENUE, ATTORNEYS),
+            panel_step(
                 "resolved_by_community",
                 _("Resolved by the community"),
                 {COMMUNITY_AVENUE},
                 CLOSED_RESOLVED_BY_COMMUNITY,
                 ATTORNEYS,
             ),
-            _step(
+            panel_step(
                 "decide_removal",
                 _("Decide removal as an office action"),
                 {COMMUNITY_AVENUE},
                 REMOVAL_DECIDED,
                 ATTORNEYS,
             ),
-            _step("remove", _("Removed"), {REMOVAL_DECIDED}, REMOVED, ATTORNEYS),
+            panel_step("remove", _("Removed"), {REMOVAL_DECIDED}, REMOVED, ATTORNEYS),
             Transition("close_logged", _("Close (logged)"), frozenset({REMOVED}), CLOSED_LOGGED, LEGAL_WORKERS),
         ),
     )
