@@ -10,6 +10,7 @@ from email.header import decode_header, make_header
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import TestCase, override_settings
 
 from safetydesk.cases.actions import do_transition
@@ -73,8 +74,14 @@ class DmcaOnTheFarmTests(IntakeMixin, Personas, TestCase):
             assert notice.complete is True
             do_transition(case=case, transition="team_review", acting_user=self.director,
                           data={"team_note": "Exact URL, all six elements, no fair use apparent."})  # fmt: skip
-            with self.captureOnCommitCallbacks(execute=True):
+            announce = self.farm[1]
+            with override_settings(DMCA_ANNOUNCE_WIKI=announce.name), self.captureOnCommitCallbacks(execute=True):
                 [takedown] = dmca.do_grant(notice=notice, acting_user=self.legal)
+            # The community announcement, on the configured page of the other wiki.
+            [announcement] = self.office_client(announce).page_revisions(settings.DMCA_ANNOUNCE_PAGE, limit=1)
+            assert f"DMCA takedown {case.reference}" in announcement["content"]
+            assert f"[[:{title}]]" in announcement["content"]
+            assert "should not be undone" in announcement["content"]
 
             takedown.refresh_from_db()
             assert takedown.status == ActionStatus.ENFORCED
