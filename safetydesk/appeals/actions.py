@@ -358,10 +358,26 @@ def do_prepare_case_file(*, appeal: Appeal, acting_user: Any, summary: str = "")
 # --- after an overturn -------------------------------------------------------------------------
 
 
+def _lift_event_ban(appeal: Appeal, action: OfficeAction, acting_user: Any) -> None:
+    """An overturned event ban comes off the restricted list at once (no wiki to act on, and the
+    list is T&S's own: DOMAIN §8.2)."""
+    from safetydesk.enforcement.event_bans import do_lift_event_ban
+    from safetydesk.enforcement.models import EventBan
+
+    ban = EventBan.objects.filter(office_action=action).first()
+    if ban is None:
+        raise AppealRefusal(_("This event ban was never listed."))
+    do_lift_event_ban(acting_user=acting_user, ban=ban, reason=f"appeal {appeal.case.reference}")
+    record_audit(event_type=AuditEventType.APPEAL_LIFTING_PROPOSED, actor=acting_user, subject=appeal,
+                 data={"event_ban": ban.pk})  # fmt: skip
+    timeline(appeal.case, acting_user, record="lifting", event_ban=ban.pk)
+
+
 @transaction.atomic
 def do_propose_lifting(*, appeal: Appeal, acting_user: Any) -> Any:
     """The panel overturned a Foundation global ban: its lifting is proposed on the original
-    case and passes the ban's whole review chain (DOMAIN §7.3) before the wikis are touched."""
+    case and passes the ban's whole review chain (DOMAIN §7.3) before the wikis are touched. An
+    overturned event ban is lifted at once. Returns the recommendation (None for an event ban)."""
     from safetydesk.reviews.actions import do_submit_recommendation
 
     appeal = _locked(appeal)
@@ -370,13 +386,15 @@ def do_propose_lifting(*, appeal: Appeal, acting_user: Any) -> Any:
         raise AppealRefusal(_("Only an overturned decision is lifted."))
     if appeal.lifting_id is not None:
         raise AppealRefusal(_("The lifting has already been proposed."))
+    if action is not None and action.action_type == ActionType.FOUNDATION_EVENT_BAN:
+        return _lift_event_ban(appeal, action, acting_user)
     if (
         action is None
         or action.action_type != ActionType.FOUNDATION_GLOBAL_BAN
         or action.status not in {ActionStatus.ENFORCED, ActionStatus.NEEDS_ATTENTION}
     ):
         raise AppealRefusal(
-            _("Only a Foundation global ban in force is lifted this way; change other actions on the original case.")
+            _("Only a Foundation ban in force is lifted this way; change other actions on the original case.")
         )
     reasons = "\n".join(f"- {seat.get_vote_display()}: {seat.vote_note}" for seat in appeal.seats.exclude(vote=""))
     rationale = _("The Case Review Committee overturned this ban (appeal %(reference)s). The panel's reasons:") % {

@@ -118,6 +118,8 @@ def recuse(request: HttpRequest, reference: str, seat_id: int) -> HttpResponse:
 def lifting(request: HttpRequest, reference: str) -> HttpResponse:
     def run(case: Case, user: Any) -> str:
         recommendation = do_propose_lifting(appeal=_appeal(case), acting_user=user)
+        if recommendation is None:
+            return _("The event ban is lifted: it is off the list organisers see.")
         return _("The lifting is proposed on %(reference)s and goes through the ban's review chain.") % {
             "reference": recommendation.case.reference
         }

@@ -26,6 +26,7 @@ from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
 from safetydesk.cases.models import PartyRole
 from safetydesk.enforcement.models import (
+    ActionStatus,
     Event,
     EventBan,
     EventBanScope,
@@ -292,6 +293,23 @@ def _refused(share: EventListShare, actor: str, ip_address: str | None, reason: 
 
 
 @transaction.atomic
+@transaction.atomic
+def do_lift_event_ban(*, acting_user: Any, ban: EventBan, reason: str) -> EventBan:
+    """Lift an event ban (after the Case Review Committee overturned it): off the list organisers
+    see at once, and the office action is lifted."""
+    ban = EventBan.objects.select_for_update().select_related("office_action").get(pk=ban.pk)
+    _keeper(acting_user)
+    if ban.status != EventBanStatus.ACTIVE:
+        raise EventBanRefusal(_("This event ban is not active."))
+    now = timezone.now()
+    ban.status, ban.ended_at = EventBanStatus.LIFTED, now
+    ban.save(update_fields=["status", "ended_at"])
+    OfficeAction.objects.filter(pk=ban.office_action_id).update(status=ActionStatus.LIFTED, lifted_at=now)
+    record_audit(event_type=AuditEventType.OFFICE_ACTION_LIFTED, actor=acting_user, subject=ban.office_action,
+                 data={"event_ban": ban.pk, "reason": reason[:200]})  # fmt: skip
+    return ban
+
+
 def close_ended(now: dt.datetime | None = None) -> tuple[int, int]:
     """Record the shares whose access has run out, and end the bans whose time is up (the
     periodic job). Returns (shares, bans). Access itself never depends on this having run."""

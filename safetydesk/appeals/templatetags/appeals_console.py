@@ -9,7 +9,7 @@ from django.conf import settings
 from safetydesk.accounts.permissions import can_decide_eligibility, can_work_case
 from safetydesk.appeals.models import Appeal, ComplaintOutcome, IneligibleReason, Outcome, SeatStatus
 from safetydesk.appeals.workflows import CASE_FILE_PREPARED, ELIGIBILITY_REVIEW, ELIGIBLE
-from safetydesk.enforcement.models import ActionType
+from safetydesk.enforcement.models import ActionStatus, ActionType
 
 register = template.Library()
 
@@ -46,7 +46,8 @@ def appeal_panel(context: template.Context, case: Any) -> dict[str, Any]:
             and appeal.outcome == Outcome.OVERTURNED
             and appeal.lifting_id is None
             and action is not None
-            and action.action_type == ActionType.FOUNDATION_GLOBAL_BAN
+            and action.status != ActionStatus.LIFTED
+            and action.action_type in {ActionType.FOUNDATION_GLOBAL_BAN, ActionType.FOUNDATION_EVENT_BAN}
         ),
         "complaints": list(case.complaints.all()),
         "reasons": IneligibleReason.choices,
