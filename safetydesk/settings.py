@@ -199,6 +199,10 @@ SECURE_CSP = {
 }
 
 # --- Cases and clocks ([P] defaults, DOMAIN §3.3, §20) -------------------------------------
+# [P] How long an API worker process trusts a token it has just looked up (api.auth): a
+# revocation in another process, a deactivation or a role change reaches it within this time.
+# 0 looks every token up on every request (the tests, which change roles between calls).
+API_TOKEN_CACHE_SECONDS = env_int("SAFETYDESK_API_TOKEN_CACHE_SECONDS", 0 if MODE == "test" else 5)
 SLA_ACK_BUSINESS_DAYS = env_int("SAFETYDESK_SLA_ACK_BUSINESS_DAYS", 2)
 SLA_AGING_DAYS = env_int("SAFETYDESK_SLA_AGING_DAYS", 30)
 SLA_TARGET_DAYS = env_int("SAFETYDESK_SLA_TARGET_DAYS", 60)

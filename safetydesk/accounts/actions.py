@@ -255,6 +255,9 @@ def do_revoke_api_token(*, acting_user: User, token: ApiToken, ip_address: str |
             )
     if revoked:
         token.revoked_at = now
+        from safetydesk.api.auth import forget_token
+
+        forget_token(token.token_hash)
     return bool(revoked)
 
 
