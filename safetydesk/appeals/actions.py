@@ -280,7 +280,11 @@ def party_named(case: Case, name: str) -> Party | None:
 
 
 def _locked(appeal: Appeal) -> Appeal:
-    return Appeal.objects.select_for_update().select_related("case", "original_case", "office_action").get(pk=appeal.pk)
+    return (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("case", "original_case", "office_action")
+        .get(pk=appeal.pk)
+    )
 
 
 @transaction.atomic

@@ -92,7 +92,7 @@ def original_deciders(complaint: Complaint) -> set[int]:
 
 @transaction.atomic
 def do_decide_complaint(*, complaint: Complaint, acting_user: Any, outcome: str, reply: str) -> Complaint:
-    complaint = Complaint.objects.select_for_update().select_related("case", "appeal").get(pk=complaint.pk)
+    complaint = Complaint.objects.select_for_update(of=("self",)).select_related("case", "appeal").get(pk=complaint.pk)
     if not can_work_case(acting_user, complaint.case):
         raise AppealNotPermitted(_("You may not decide complaints on this case."))
     if complaint.decided_at is not None:
