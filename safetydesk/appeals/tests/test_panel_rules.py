@@ -177,8 +177,8 @@ class VotingTests(AppealTestCase):
         assert notices_to(SUBJECT_EMAIL, "appeal_outcome")
 
 
-class PreparedAppealTestCase(AppealTestCase):
-    """An appeal with its case file prepared, waiting for its panel."""
+class AcknowledgedAppealTestCase(AppealTestCase):
+    """A ban carried out, appealed by its link, the appeal acknowledged."""
 
     def setUp(self) -> None:
         super().setUp()
@@ -186,6 +186,13 @@ class PreparedAppealTestCase(AppealTestCase):
         self.carried_out(self.action)
         self.appeal = self.appeal_by_link(self.action)
         do_transition(case=self.appeal.case, transition="acknowledge", acting_user=self.specialist)
+
+
+class PreparedAppealTestCase(AcknowledgedAppealTestCase):
+    """An appeal with its case file prepared, waiting for its panel."""
+
+    def setUp(self) -> None:
+        super().setUp()
         do_decide_eligibility(appeal=self.appeal, acting_user=self.legal, eligible=True)
         do_prepare_case_file(appeal=self.appeal, acting_user=self.specialist)
         self.appeal.refresh_from_db()
@@ -300,14 +307,7 @@ class RosterTests(AppealTestCase):
         assert (member.user, member.pseudonym, member.active) == (volunteer, "Rowan", True)
 
 
-class EligibilityTests(AppealTestCase):
-    def setUp(self) -> None:
-        super().setUp()
-        self.action = banned_case(SUBJECT, self.director)
-        self.carried_out(self.action)
-        self.appeal = self.appeal_by_link(self.action)
-        do_transition(case=self.appeal.case, transition="acknowledge", acting_user=self.specialist)
-
+class EligibilityTests(AcknowledgedAppealTestCase):
     def assert_undecided(self, appeal: Appeal) -> None:
         appeal.refresh_from_db()
         appeal.case.refresh_from_db()
