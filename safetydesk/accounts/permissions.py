@@ -133,9 +133,15 @@ def can_record_disclosure(user: Any, case: Case) -> bool:
     return can_work_case(user, case) and bool(user.roles & DISCLOSERS)
 
 
+def can_act_as_counsel(user: Any, case: Case) -> bool:
+    """Legal counsel working this case: what only a Foundation attorney decides (a disclosure's
+    confirmation, an appeal's eligibility, a DMCA notice's merits, legal process)."""
+    return can_work_case(user, case) and Role.LEGAL_COUNSEL in user.roles
+
+
 def can_confirm_disclosure(user: Any, case: Case) -> bool:
     """Legal's confirmation of a disclosure after the fact: legal counsel only."""
-    return can_work_case(user, case) and Role.LEGAL_COUNSEL in user.roles
+    return can_act_as_counsel(user, case)
 
 
 def can_record_functionary_report(user: Any, case: Case) -> bool:
@@ -190,9 +196,8 @@ def can_sit_on_panels(user: Any) -> bool:
     )
 
 
-def can_decide_eligibility(user: Any, case: Case) -> bool:
-    """DOMAIN §12.1: "A Foundation attorney will check each case where appeal is requested"."""
-    return can_work_case(user, case) and Role.LEGAL_COUNSEL in user.roles
+# DOMAIN §12.1: "A Foundation attorney will check each case where appeal is requested".
+can_decide_eligibility = can_act_as_counsel
 
 
 def can_read_panel_file(user: Any, seat: Any) -> bool:

@@ -31,8 +31,8 @@ from safetydesk.appeals.models import (
 from safetydesk.appeals.presenters import CASE_EVENT_APPEAL
 from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
-from safetydesk.cases.actions import PartyData, do_create_case, do_transition, lock_case
-from safetydesk.cases.models import Case, CaseEvent, CaseKind, Evidence, Party, PartyRole
+from safetydesk.cases.actions import PartyData, do_create_case, do_transition, lock_case, timeline_row
+from safetydesk.cases.models import Case, CaseKind, Evidence, Party, PartyRole
 from safetydesk.enforcement.models import ActionStatus, ActionType, OfficeAction
 from safetydesk.intake.grouping import normalize_username
 from safetydesk.lib.errors import Refusal
@@ -58,8 +58,7 @@ class AppealNotPermitted(AppealRefusal):
 
 
 def timeline(case: Case, actor: Any, **data: Any) -> None:
-    CaseEvent.objects.create(case=case, actor=actor if getattr(actor, "pk", None) else None,
-                             kind=CASE_EVENT_APPEAL, data=data)  # fmt: skip
+    timeline_row(case, actor, CASE_EVENT_APPEAL, data)
 
 
 # --- the link in a notice -----------------------------------------------------------------

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from safetydesk.appeals.models import Appeal, AppellantRole
 from safetydesk.cases.models import Confidentiality, EvidenceKind, Party, PartyRole
 from safetydesk.enforcement.models import ActionType, OfficeAction
+from safetydesk.lib.redaction import EMAIL_ADDRESS
 
 REPORTER = "[reporter]"
-EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # People whose identity the committee never sees (DOMAIN §12.2; issue 6: "reporter identities").
 WITHHELD_ROLES = frozenset({PartyRole.REPORTER, PartyRole.WITNESS})
 

@@ -110,6 +110,12 @@ def _event(case: Case, actor: Any, kind: str, **fields: Any) -> CaseEvent:
     return CaseEvent.objects.create(case=case, actor=actor, kind=kind, **fields)
 
 
+def timeline_row(case: Case, actor: Any, kind: str, data: dict[str, Any]) -> CaseEvent:
+    """A row of an app's own kind on the case's timeline (registered with the console's
+    presenters). Safetydesk itself acting (None, or a string naming the part) shows no person."""
+    return _event(case, actor if getattr(actor, "pk", None) else None, kind, data=data)
+
+
 def lock_case(case: Case, expected_version: int | None) -> Case:
     """The case, locked for this transaction; StaleCase if it changed since `expected_version`
     (the version the person saw). Every action that changes a case starts here."""

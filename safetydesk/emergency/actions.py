@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -615,19 +614,6 @@ def do_confirm_disclosure(*, disclosure: Disclosure, acting_user: Any, note: str
     return disclosure
 
 
-def legal_counsel_to_notify() -> list[Any]:
-    from safetydesk.accounts.models import User
-
-    return list(
-        User.objects.filter(is_active=True, groups__name=Role.LEGAL_COUNSEL).exclude(email="").distinct().order_by("pk")
-    )
-
-
-def _language_of(user: Any) -> str:
-    known = {code for code, _name in settings.LANGUAGES}
-    return next((code for code in (user.languages or []) if code in known), "en")
-
-
 @transaction.atomic
 def do_remind_legal_of_disclosure(*, disclosure_id: int, now: dt.datetime | None = None) -> int:
     """Tell legal counsel (by email, through notify) that a disclosure awaits their confirmation:
@@ -643,21 +629,12 @@ def do_remind_legal_of_disclosure(*, disclosure_id: int, now: dt.datetime | None
     )
     if claimed != 1:
         return 0
-    from safetydesk.notify.actions import do_queue_notice
+    from safetydesk.notify.actions import notify_role
 
     disclosure = Disclosure.objects.select_related("case").get(pk=disclosure_id)
-    recipients = legal_counsel_to_notify()
+    recipients = notify_role(case=disclosure.case, role=Role.LEGAL_COUNSEL, key=LEGAL_NOTICE_KEY, context={})
     if not recipients:
         logger.warning("disclosure %s awaits legal confirmation but no legal counsel has an email", disclosure_id)
-    for person in recipients:
-        do_queue_notice(
-            case=disclosure.case,
-            item=None,
-            recipient=person.email,
-            key=LEGAL_NOTICE_KEY,
-            language=_language_of(person),
-            context={},
-        )
     record_audit(
         event_type=AuditEventType.DISCLOSURE_LEGAL_REMINDED,
         actor=SYSTEM_ACTOR,

@@ -21,7 +21,7 @@ from safetydesk.cases.actions import do_transition, lock_case
 from safetydesk.cases.models import Case, CaseKind
 from safetydesk.enforcement.actions import do_carry_out
 from safetydesk.enforcement.models import ActionType, OfficeAction
-from safetydesk.legal.dmca import _attorney, _worker, timeline
+from safetydesk.legal.dmca import require_counsel, require_worker, timeline
 from safetydesk.legal.errors import LegalRefusal
 from safetydesk.legal.models import ContentDemand
 from safetydesk.legal.urls_named import name_page
@@ -49,7 +49,7 @@ def do_log_demand(
     eu_order: bool = False,
 ) -> ContentDemand:
     case = lock_case(case, None)
-    _worker(case, acting_user)
+    require_worker(case, acting_user)
     if case.kind != CaseKind.LEGAL_REQUEST or case.state != LOGGED:
         raise LegalRefusal(_("Demands are logged on an acknowledged legal-request case."))
     links = [line.strip() for line in content if line.strip()]
@@ -77,7 +77,7 @@ def do_log_demand(
 def do_try_community(*, demand: ContentDemand, acting_user: Any, avenue: str) -> ContentDemand:
     """DOMAIN §10: "exhausted community avenues … available within the timeframe of the demand"."""
     demand = _locked(demand)
-    _attorney(demand.case, acting_user)
+    require_counsel(demand.case, acting_user)
     if demand.case.state != DEMAND_REVIEW:
         raise LegalRefusal(_("The demand is not in legal review."))
     if not avenue.strip():
@@ -92,7 +92,7 @@ def do_try_community(*, demand: ContentDemand, acting_user: Any, avenue: str) ->
 @transaction.atomic
 def do_resolve_by_community(*, demand: ContentDemand, acting_user: Any) -> ContentDemand:
     demand = _locked(demand)
-    _attorney(demand.case, acting_user)
+    require_counsel(demand.case, acting_user)
     do_transition(case=demand.case, transition="resolved_by_community", acting_user=acting_user)
     demand.resolved_by_community_at = timezone.now()
     demand.save(update_fields=["resolved_by_community_at"])
@@ -105,7 +105,7 @@ def do_decide_removal(*, demand: ContentDemand, acting_user: Any, community_info
     """Legal counsel decide, on balance, that the content must go: the affected community must
     have been told first (DOMAIN §10: "an effort to inform the affected community")."""
     demand = _locked(demand)
-    _attorney(demand.case, acting_user)
+    require_counsel(demand.case, acting_user)
     if demand.case.state != COMMUNITY_AVENUE:
         raise LegalRefusal(_("Try the community avenue before deciding a removal."))
     if not community_informed:
@@ -124,7 +124,7 @@ def do_remove(*, demand: ContentDemand, acting_user: Any) -> list[OfficeAction]:
     """The removal, as an office action per page, through the outbox (or by hand where the
     wiki is not registered); the log row appears once the removal is recorded."""
     demand = _locked(demand)
-    _attorney(demand.case, acting_user)
+    require_counsel(demand.case, acting_user)
     if demand.case.state != REMOVAL_DECIDED:
         raise LegalRefusal(_("The removal is decided before it is carried out."))
     wikis = {w.name: w for w in Wiki.objects.all()}

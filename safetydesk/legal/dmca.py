@@ -22,12 +22,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from safetydesk.accounts.permissions import can_work_case
+from safetydesk.accounts.permissions import can_act_as_counsel, can_work_case
 from safetydesk.accounts.roles import Role
 from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
-from safetydesk.cases.actions import do_transition, lock_case
-from safetydesk.cases.models import Case, CaseEvent, CaseKind, Party, PartyRole
+from safetydesk.cases.actions import do_transition, lock_case, timeline_row
+from safetydesk.cases.models import Case, CaseKind, Party, PartyRole
 from safetydesk.enforcement.actions import do_carry_out
 from safetydesk.enforcement.models import (
     ActionExecution,
@@ -43,6 +43,8 @@ from safetydesk.legal.models import CounterElement, CounterNotice, DmcaNotice, M
 from safetydesk.legal.presenters import CASE_EVENT_LEGAL
 from safetydesk.legal.urls_named import NamedPage, name_page
 from safetydesk.lib.calendar import add_business_days
+from safetydesk.lib.redaction import EMAIL_ADDRESS, PHONE
+from safetydesk.notify.actions import notify_role
 from safetydesk.wiki.models import Wiki
 
 SYSTEM_ACTOR = "legal:dmca"
@@ -52,17 +54,16 @@ RESTORE_BY_BUSINESS_DAYS = 14
 
 
 def timeline(case: Case, actor: Any, **data: Any) -> None:
-    CaseEvent.objects.create(case=case, actor=actor if getattr(actor, "pk", None) else None,
-                             kind=CASE_EVENT_LEGAL, data=data)  # fmt: skip
+    timeline_row(case, actor, CASE_EVENT_LEGAL, data)
 
 
-def _worker(case: Case, acting_user: Any) -> None:
+def require_worker(case: Case, acting_user: Any) -> None:
     if not can_work_case(acting_user, case):
         raise LegalNotPermitted(_("You may not work on this case."))
 
 
-def _attorney(case: Case, acting_user: Any) -> None:
-    if not (can_work_case(acting_user, case) and Role.LEGAL_COUNSEL in acting_user.roles):
+def require_counsel(case: Case, acting_user: Any) -> None:
+    if not can_act_as_counsel(acting_user, case):
         raise LegalNotPermitted(_("Legal counsel decides this."))
 
 
@@ -99,7 +100,7 @@ def do_record_notice(
     """Record (or, after the claimant's answer, complete) the notice, then check it: complete
     goes to merits review; deficient gets the deficiency letter and waits for the claimant."""
     case = lock_case(case, None)
-    _worker(case, acting_user)
+    require_worker(case, acting_user)
     if case.kind != CaseKind.DMCA:
         raise LegalRefusal(_("DMCA notices are recorded on DMCA cases."))
     if case.state not in {"VALIDITY_CHECK", "AWAITING_CLAIMANT"}:
@@ -187,7 +188,7 @@ def close_unanswered(now: dt.datetime | None = None) -> list[int]:
 def do_reject(*, notice: DmcaNotice, acting_user: Any, reason: str, note: str = "") -> DmcaNotice:
     """Push back (DOMAIN §9.1: "if we believe that the content in question is actually lawful")."""
     notice = DmcaNotice.objects.select_for_update().select_related("case").get(pk=notice.pk)
-    _attorney(notice.case, acting_user)
+    require_counsel(notice.case, acting_user)
     if reason not in MeritsReason.values:
         raise LegalRefusal(_("Give the reason the notice is not granted."), details={"field": "reason"})
     do_transition(case=notice.case, transition="reject", acting_user=acting_user)
@@ -216,7 +217,7 @@ def do_grant(*, notice: DmcaNotice, acting_user: Any, note: str = "") -> list[Of
     """Grant: take each hosted page down through the outbox (one office action per page, on its
     wiki, or by hand where the wiki is not registered), tell the uploader, announce, archive."""
     notice = DmcaNotice.objects.select_for_update().select_related("case").get(pk=notice.pk)
-    _attorney(notice.case, acting_user)
+    require_counsel(notice.case, acting_user)
     pages = [NamedPage(**page) for page in notice.infringing if page["hosted"]]
     if not pages:
         raise LegalRefusal(
@@ -242,10 +243,11 @@ def do_grant(*, notice: DmcaNotice, acting_user: Any, note: str = "") -> list[Of
     record_audit(event_type=AuditEventType.DMCA_DECIDED, actor=acting_user, subject=notice,
                  data={"granted": True, "takedowns": [a.pk for a in actions]})  # fmt: skip
     timeline(notice.case, acting_user, record="granted", pages=len(actions))
-    if notice.uploader and len(granted_against(notice.uploader)) >= settings.DMCA_REPEAT_INFRINGER_NOTICES:
+    against = len(granted_against(notice.uploader)) if notice.uploader else 0
+    if against >= settings.DMCA_REPEAT_INFRINGER_NOTICES:
         timeline(notice.case, None, record="repeat_infringer", account=notice.uploader)
         record_audit(event_type=AuditEventType.DMCA_REPEAT_INFRINGER, actor=SYSTEM_ACTOR, subject=notice,
-                     data={"notices": len(granted_against(notice.uploader))})  # fmt: skip
+                     data={"notices": against})  # fmt: skip
     return actions
 
 
@@ -311,8 +313,6 @@ def redact_claimant(notice: DmcaNotice, text: str) -> str:
     """`text` without the claimant's personal data: their name, each part of their contact
     details (however they were written: lines, commas, semicolons), any email address and
     telephone number; the organisation's name stays."""
-    from safetydesk.appeals.case_file import EMAIL_ADDRESS
-
     parts = {notice.claimant_name, notice.claimant_email}
     parts |= set(re.split(r"[\n,;]+", notice.claimant_contact))
     keep = notice.claimant_organisation.strip().casefold()
@@ -323,9 +323,6 @@ def redact_claimant(notice: DmcaNotice, text: str) -> str:
     return PHONE.sub("[redacted]", text)
 
 
-# A telephone number: an international one (+44 20 …), or groups of digits spaced like one
-# (020 7946 0000); never a date (2027-01-05) or an address on the web (127.0.0.1:8080).
-PHONE = re.compile(r"\+\d[\d ()/-]{6,}\d|\b\d{2,5}[ ()/-]+\d{2,5}[ ()/-]+\d{3,}\b")
 
 
 def granted_against(account: str) -> list[DmcaNotice]:
@@ -357,7 +354,7 @@ def do_record_counter_notice(
     starts the put-back window; one that lacks an element, or answers no takedown, is refused
     (nothing is recorded: the uploader is asked for what is missing)."""
     notice = DmcaNotice.objects.select_for_update().select_related("case").get(pk=notice.pk)
-    _worker(notice.case, acting_user)
+    require_worker(notice.case, acting_user)
     if notice.granted_at is None or notice.case.state != "TAKEN_DOWN":
         raise LegalRefusal(_("Nothing was taken down on this notice, so there is nothing to counter-notify."))
     if not notice.takedowns.filter(status__in=[ActionStatus.ENFORCED, ActionStatus.ENFORCING]).exists():
@@ -407,7 +404,7 @@ def counter_text(counter: CounterNotice) -> str:
 def do_report_lawsuit(*, counter: CounterNotice, acting_user: Any) -> CounterNotice:
     """§ 512(g)(2)(C): the claimant says it filed an action seeking a court order: no put-back."""
     counter = CounterNotice.objects.select_for_update().select_related("notice__case").get(pk=counter.pk)
-    _attorney(counter.notice.case, acting_user)
+    require_counsel(counter.notice.case, acting_user)
     if counter.restore_started_at is not None:
         raise LegalRefusal(_("The material is already being put back."))
     do_transition(case=counter.notice.case, transition="lawsuit", acting_user=acting_user)
@@ -462,22 +459,15 @@ def remind_closing_windows(now: dt.datetime | None = None) -> list[int]:
     (the restoration waits for a person, failed, or was held): legal counsel are reminded, once."""
     now = now or timezone.now()
     soon = add_business_days(now, 1).date()
-    open_windows = CounterNotice.objects.filter(valid=True, restored_at__isnull=True, lawsuit_reported_at__isnull=True,
-                                                reminded_at__isnull=True, restore_by__isnull=False)  # fmt: skip
-    due = [c for c in open_windows.select_related("notice__case")
-           if c.restore_by and c.restore_by.date() <= soon]  # fmt: skip
+    # The last day is a date: a window closing on it is due from the start of the day before.
+    due = CounterNotice.objects.filter(valid=True, restored_at__isnull=True, lawsuit_reported_at__isnull=True,
+                                       reminded_at__isnull=True, restore_by__date__lte=soon)  # fmt: skip
     reminded = []
-    from safetydesk.accounts.models import User
-    from safetydesk.notify.actions import do_queue_notice
-
-    lawyers = [u for u in User.objects.filter(is_active=True, groups__name=Role.LEGAL_COUNSEL) if u.email]
-    for counter in due:
+    for counter in due.select_related("notice__case"):
         with transaction.atomic():
-            for lawyer in lawyers:
-                last_day = counter.restore_by.date().isoformat() if counter.restore_by else ""
-                do_queue_notice(case=counter.notice.case, item=None, recipient=lawyer.email,
-                                key="dmca_restore_reminder", language=(lawyer.languages or ["en"])[0],
-                                context={"restore_by": last_day})  # fmt: skip
+            last_day = counter.restore_by.date().isoformat() if counter.restore_by else ""
+            notify_role(case=counter.notice.case, role=Role.LEGAL_COUNSEL, key="dmca_restore_reminder",
+                        context={"restore_by": last_day})  # fmt: skip
             counter.reminded_at = now
             counter.save(update_fields=["reminded_at"])
         reminded.append(counter.pk)

@@ -20,11 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safetydesk.appeals.case_file import EMAIL_ADDRESS
 from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
 from safetydesk.legal.dmca import redact_claimant, timeline
 from safetydesk.legal.models import DmcaNotice
+from safetydesk.lib.redaction import EMAIL_ADDRESS
 
 TYPES = frozenset({"DMCA", "Counternotice", "Counterfeit", "CourtOrder", "DataProtection", "Defamation",
                    "GovernmentRequest", "LawEnforcementRequest", "LocalLaw", "PrivateInformation", "Trademark",

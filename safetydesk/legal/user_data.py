@@ -27,11 +27,12 @@ from safetydesk.audit.log import record_audit
 from safetydesk.audit.models import AuditEventType
 from safetydesk.cases.actions import do_transition, lock_case
 from safetydesk.cases.models import Case, CaseKind, PartyRole
-from safetydesk.legal.dmca import _attorney, _worker, timeline
+from safetydesk.legal.dmca import require_counsel, require_worker, timeline
 from safetydesk.legal.errors import LegalRefusal
 from safetydesk.legal.letters import send_letter
 from safetydesk.legal.models import DataElement, RequestType, Sufficiency, UserDataRequest
 from safetydesk.legal.workflows import LOGGED, NOTICE_DEFERRED, OBJECTION_WINDOW, SUFFICIENCY_REVIEW, VALID
+from safetydesk.notify.actions import notify_role
 
 SYSTEM_ACTOR = "legal:user-data"
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -63,7 +64,7 @@ def do_log_request(
     nondisclosure_until: dt.date | None = None,
 ) -> UserDataRequest:
     case = lock_case(case, None)
-    _worker(case, acting_user)
+    require_worker(case, acting_user)
     if case.kind != CaseKind.LEGAL_REQUEST or case.state != LOGGED:
         raise LegalRefusal(_("Requests are logged on an acknowledged legal-request case."))
     if request_type not in RequestType.values:
@@ -108,7 +109,7 @@ def do_review_sufficiency(
     """Legal counsel's review (DOMAIN §11.3). Defective or overbroad: a pushback letter to the
     requester. Not enforceable in the US, or no data held: declined, with the same letter."""
     request = _locked(request)
-    _attorney(request.case, acting_user)
+    require_counsel(request.case, acting_user)
     if request.case.state != SUFFICIENCY_REVIEW:
         raise LegalRefusal(_("The request is not waiting for its sufficiency review."))
     if outcome not in Sufficiency.values:
@@ -145,7 +146,7 @@ def do_narrowed(*, request: UserDataRequest, acting_user: Any, data_elements: Se
                 accounts_named: Sequence[str]) -> UserDataRequest:  # fmt: skip
     """The requester answered the pushback with a narrower request: reviewed again."""
     request = _locked(request)
-    _attorney(request.case, acting_user)
+    require_counsel(request.case, acting_user)
     accounts = [a.strip() for a in accounts_named if a.strip()]
     if not accounts or not data_elements:
         raise LegalRefusal(_("Give the narrowed accounts and data."), details={"field": "accounts_named"})
@@ -183,7 +184,7 @@ def do_notify_user(*, request: UserDataRequest, acting_user: Any) -> UserDataReq
     """A valid request: tell each named user who can be reached, before anything is produced,
     unless an order forbids it (then the notice is deferred to the order's end)."""
     request = _locked(request)
-    _attorney(request.case, acting_user)
+    require_counsel(request.case, acting_user)
     if request.case.state != VALID:
         raise LegalRefusal(_("Only a request found valid leads to a user notice."))
     if request.emergency:
@@ -226,7 +227,7 @@ def do_record_production(
     """What was produced: per element whether data was found, the SHA-256 of the production's
     manifest, and how many accounts were actually affected."""
     request = _locked(request)
-    _attorney(request.case, acting_user)
+    require_counsel(request.case, acting_user)
     if not SHA256.match(manifest_sha256.strip().lower()):
         raise LegalRefusal(_("Give the SHA-256 of the production's manifest (64 hex characters)."),
                            details={"field": "manifest_sha256"})  # fmt: skip
@@ -256,7 +257,7 @@ def do_record_production(
 @transaction.atomic
 def do_send_deferred_notice(*, request: UserDataRequest, acting_user: Any) -> UserDataRequest:
     request = _locked(request)
-    _attorney(request.case, acting_user)
+    require_counsel(request.case, acting_user)
     if notice_forbidden(request):
         raise LegalRefusal(_("The non-disclosure order is still in force until %(date)s.")
                            % {"date": str(request.nondisclosure_until or "—")})  # fmt: skip
@@ -279,16 +280,10 @@ def remind_lapsed_orders(today: dt.date | None = None) -> list[int]:
         case__state="DEFERRED_NOTICE_DUE", deferred_notice_sent_at__isnull=True,
         deferred_notice_reminded_at__isnull=True, nondisclosure_until__lt=today,
     )  # fmt: skip
-    from safetydesk.accounts.models import User
-    from safetydesk.notify.actions import do_queue_notice
-
-    lawyers = [u for u in User.objects.filter(is_active=True, groups__name=Role.LEGAL_COUNSEL) if u.email]
     reminded = []
     for request in due.select_related("case"):
         with transaction.atomic():
-            for lawyer in lawyers:
-                do_queue_notice(case=request.case, item=None, recipient=lawyer.email, key="legal_deferred_notice_due",
-                                language=(lawyer.languages or ["en"])[0], context={})  # fmt: skip
+            notify_role(case=request.case, role=Role.LEGAL_COUNSEL, key="legal_deferred_notice_due", context={})
             request.deferred_notice_reminded_at = timezone.now()
             request.save(update_fields=["deferred_notice_reminded_at"])
         reminded.append(request.pk)

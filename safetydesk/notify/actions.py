@@ -132,6 +132,20 @@ def do_queue_notice(
     return notice
 
 
+def notify_role(*, case: Case | None, role: str, key: str, context: dict[str, Any]) -> list[Any]:
+    """Queue the staff notice `key` to every active holder of `role` who has an email address,
+    each in the first of their languages the console speaks (English otherwise). Returns the
+    people told."""
+    from safetydesk.accounts.models import User
+
+    known = {code for code, _name in settings.LANGUAGES}
+    people = list(User.objects.filter(is_active=True, groups__name=role).exclude(email="").distinct().order_by("pk"))
+    for person in people:
+        language = next((code for code in (person.languages or []) if code in known), "en")
+        do_queue_notice(case=case, item=None, recipient=person.email, key=key, language=language, context=context)
+    return people
+
+
 def _require_admin(acting_user: Any) -> None:
     if not is_admin(acting_user):
         raise PermissionDenied("Only administrators edit message templates.")

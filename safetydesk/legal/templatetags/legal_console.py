@@ -5,8 +5,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 
-from safetydesk.accounts.permissions import can_work_case
-from safetydesk.accounts.roles import Role
+from safetydesk.accounts.permissions import can_act_as_counsel, can_work_case
 from safetydesk.legal.dmca import granted_against
 from safetydesk.legal.models import CounterElement, DmcaNotice, Letter, MeritsReason, NoticeElement
 from safetydesk.legal.workflows import AWAITING_CLAIMANT, LEGAL_REVIEW, TAKEN_DOWN, VALIDITY_CHECK
@@ -27,7 +26,7 @@ def dmca_panel(context: template.Context, case: Any) -> dict[str, Any]:
         "csrf_token": context.get("csrf_token"),
         "notice": notice,
         "may_work": may_work,
-        "may_decide": may_work and Role.LEGAL_COUNSEL in request.user.roles,
+        "may_decide": can_act_as_counsel(request.user, case),
         "recording": case.state in {VALIDITY_CHECK, AWAITING_CLAIMANT},
         "deciding": case.state == LEGAL_REVIEW,
         "taken_down": case.state == TAKEN_DOWN,
@@ -56,7 +55,7 @@ def legal_process_panel(context: template.Context, case: Any) -> dict[str, Any]:
         "case": case,
         "csrf_token": context.get("csrf_token"),
         "may_work": may_work,
-        "may_decide": may_work and Role.LEGAL_COUNSEL in request.user.roles,
+        "may_decide": can_act_as_counsel(request.user, case),
         "data_request": UserDataRequest.objects.filter(case=case).first(),
         "demand": ContentDemand.objects.filter(case=case).first(),
         "request_types": RequestType.choices,
