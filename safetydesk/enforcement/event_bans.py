@@ -310,6 +310,7 @@ def do_lift_event_ban(*, acting_user: Any, ban: EventBan, reason: str) -> EventB
     return ban
 
 
+@transaction.atomic
 def close_ended(now: dt.datetime | None = None) -> tuple[int, int]:
     """Record the shares whose access has run out, and end the bans whose time is up (the
     periodic job). Returns (shares, bans). Access itself never depends on this having run."""
