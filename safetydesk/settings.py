@@ -240,6 +240,13 @@ INTAKE_TRIAGE_GRACE_SECONDS = float(env_str("SAFETYDESK_TRIAGE_GRACE_SECONDS", "
 INTAKE_TRIAGE_NICE = env_int(
     "SAFETYDESK_TRIAGE_NICE", 0 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 10
 )
+# [P] The task worker `safetydesk serve` starts (acknowledgements, notices, periodic jobs) runs this
+# much nicer than the web, so that under a flood of reports the answers come first and the
+# acknowledgements a moment later; the paging worker never does. Not on SQLite, for the reason
+# above.
+TASK_WORKER_NICE = env_int(
+    "SAFETYDESK_TASK_WORKER_NICE", 0 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 10
+)
 # Languages lingua chooses among (ISO 639-1). Fewer languages: faster and fewer confusions.
 INTAKE_DETECT_LANGUAGES = env_list(
     "SAFETYDESK_DETECT_LANGUAGES",
