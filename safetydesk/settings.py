@@ -7,6 +7,7 @@ Modes (`SAFETYDESK_ENV`):
 - `test` uses throwaway keys and a fast password hasher.
 """
 
+import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -230,6 +231,15 @@ INTAKE_BATCH_ITEMS = max(
     1,
     env_int(
         "SAFETYDESK_INTAKE_BATCH_ITEMS", 1 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 20
+    ),
+)
+# [P] Processes `safetydesk intake mbox` imports in at once (intake.import_lanes): one per core,
+# at most four, on PostgreSQL; one on SQLite, whose one writer they would only queue behind.
+INTAKE_IMPORT_JOBS = max(
+    1,
+    env_int(
+        "SAFETYDESK_INTAKE_IMPORT_JOBS",
+        1 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else min(4, os.cpu_count() or 1),
     ),
 )
 # [P] `safetydesk triage` (reports the API answered before processing): items younger than this

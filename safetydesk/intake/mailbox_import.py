@@ -16,6 +16,7 @@ import mailbox
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from safetydesk.intake.models import IntakeItem
 from safetydesk.intake.pipeline import IntakeResult, process_items, receive_email, receive_emails
@@ -35,6 +36,23 @@ class Imported:
     item: IntakeItem
     result: IntakeResult
     error: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the import commands report about one message, as plain data (it may come from a lane's
+    process: intake.import_lanes): the JSON line, or `line` None when it was not received, and
+    `error` why it was not received, or why its processing did not finish."""
+
+    line: dict[str, Any] | None
+    item: int | None
+    error: str = ""
+
+
+def outcome_of(result: "Imported | NotReceived") -> Outcome:
+    if isinstance(result, NotReceived):
+        return Outcome(line=None, item=None, error=str(result))
+    return Outcome(line=result.result.as_json(), item=result.item.pk, error=result.error)
 
 
 def receive_message(raw: bytes, *, recipient: str) -> IntakeItem:

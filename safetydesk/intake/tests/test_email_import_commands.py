@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 
 from safetydesk.cases.models import CaseKind, Priority
 from safetydesk.intake import pipeline
@@ -31,7 +31,9 @@ def message(subject: str, body: str, message_id: str, sender: str = "reporter@ex
     return msg.as_bytes()
 
 
-class ImportCommandTestCase(TestCase):
+class ImportCommands(SimpleTestCase):
+    """Running the import commands on files in a temporary directory."""
+
     def setUp(self) -> None:
         directory = tempfile.TemporaryDirectory()
         self.addCleanup(directory.cleanup)
@@ -51,6 +53,10 @@ class ImportCommandTestCase(TestCase):
             box.add(raw)
         box.close()
         return path
+
+
+class ImportCommandTestCase(ImportCommands, TestCase):
+    pass
 
 
 class EmailCommandTests(ImportCommandTestCase):
