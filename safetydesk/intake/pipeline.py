@@ -220,10 +220,15 @@ def process_items(items: Sequence[IntakeItem]) -> list[IntakeResult]:
     failed: list[tuple[IntakeItem, Exception]] = []
     try:
         with enqueues_together(), transaction.atomic(), audit_batch():
+            # The batch's items locked, and the earlier copies of its messages looked up, in one
+            # query each rather than one per item.
+            locked = IntakeItem.objects.select_for_update().in_bulk([item.pk for item, _, _ in ready])
+            copies = EarlierCopies([(submission.message_id, item.channel) for item, submission, _ in ready])
             for item, submission, reading in ready:
                 try:
                     with audit_savepoint():
-                        processed[item.pk] = _process(item, submission, reading)
+                        result = _process(locked[item.pk], submission, reading, copies)
+                    processed[item.pk] = copies.taken(result)
                 except Exception as exc:
                     failed.append((item, exc))
     except Exception as exc:
@@ -281,8 +286,8 @@ def _quarantine(item: IntakeItem, error: str) -> IntakeResult:
     return IntakeResult(item)
 
 
-def _process(item: IntakeItem, submission: Submission, reading: Reading) -> IntakeResult:
-    item = IntakeItem.objects.select_for_update().get(pk=item.pk)
+def _process(item: IntakeItem, submission: Submission, reading: Reading, copies: "EarlierCopies") -> IntakeResult:
+    """Process a locked item (process_items locks the batch)."""
     if item.status not in {IntakeStatus.RECEIVED, IntakeStatus.QUARANTINED}:
         return IntakeResult(item)  # already processed by another worker
     _audit_receipt(item)
@@ -301,10 +306,11 @@ def _process(item: IntakeItem, submission: Submission, reading: Reading) -> Inta
     item.attempts += 1
     _store_attachments(item, submission)
 
-    duplicate = _duplicate_of(item)
+    duplicate = copies.first_of(item)
     if duplicate is not None:
-        return _finish(item, IntakeStatus.DISMISSED, duplicate.case, AuditEventType.INTAKE_DISMISSED,
-                       reason=DismissalReason.DUPLICATE, data={"duplicate_of": duplicate.pk})
+        first, case_id = duplicate
+        return _finish(item, IntakeStatus.DISMISSED, Case.objects.filter(pk=case_id).first() if case_id else None,
+                       AuditEventType.INTAKE_DISMISSED, reason=DismissalReason.DUPLICATE, data={"duplicate_of": first})
 
     thread = find_thread_case(submission)
     if thread is not None:
@@ -449,23 +455,38 @@ def _with_message_id() -> QuerySet[IntakeItem]:
     return IntakeItem.objects.exclude(message_id="")
 
 
-def _duplicate_of(item: IntakeItem) -> IntakeItem | None:
-    """An earlier item with the same Message-ID on the same channel. A copy of one message to
-    two channels (ca@ and emergency@) is not a duplicate: each channel's track must see it."""
-    if not item.message_id:
-        return None
-    # Every message is looked up and almost none is a duplicate: no join with the case (its
-    # planning alone cost PostgreSQL a millisecond per message; the rare duplicate loads it).
-    return (
-        _with_message_id()
-        .filter(
-            message_id=item.message_id, channel=item.channel, status__in=[IntakeStatus.ACCEPTED, IntakeStatus.THREADED]
+class EarlierCopies:
+    """For a batch of items, the first item taken in (accepted or threaded) with each one's
+    Message-ID on its channel, so that a second copy is dismissed as a duplicate. A copy of one
+    message to two channels (ca@ and emergency@) is not a duplicate: each channel's track must
+    see it. One query for the batch; the batch's own items count once taken in (`taken`)."""
+
+    def __init__(self, keys: Sequence[tuple[str, str]]) -> None:
+        self.first: dict[tuple[str, str], tuple[int, int | None]] = {}
+        ids = {message_id[:255] for message_id, _ in keys if message_id}
+        if not ids:
+            return
+        # Almost no message is a duplicate: no join with the case (its planning alone cost
+        # PostgreSQL a millisecond per message; the rare duplicate loads it).
+        rows = (
+            _with_message_id()
+            .filter(message_id__in=ids, status__in=[IntakeStatus.ACCEPTED, IntakeStatus.THREADED])
+            .order_by("-pk")
+            .values_list("message_id", "channel", "pk", "case_id")
         )
-        .exclude(pk=item.pk)
-        .only("pk", "case_id")
-        .order_by("pk")
-        .first()
-    )
+        for message_id, channel, pk, case_id in rows:  # the lowest pk last: it wins
+            self.first[(message_id, channel)] = (pk, case_id)
+
+    def first_of(self, item: IntakeItem) -> tuple[int, int | None] | None:
+        """(item id, case id) of the first copy of `item`'s message, if there was one before it."""
+        found = self.first.get((item.message_id, item.channel)) if item.message_id else None
+        return found if found is not None and found[0] != item.pk else None
+
+    def taken(self, result: IntakeResult) -> IntakeResult:
+        item = result.item
+        if item.message_id and item.status in {IntakeStatus.ACCEPTED, IntakeStatus.THREADED}:
+            self.first.setdefault((item.message_id, item.channel), (item.pk, item.case_id))
+        return result
 
 
 def _reference_pattern() -> re.Pattern[str]:

@@ -7,7 +7,7 @@ from django.test import TestCase, skipUnlessDBFeature
 from django.test.utils import CaptureQueriesContext
 
 from safetydesk.intake.models import IntakeItem
-from safetydesk.intake.pipeline import _duplicate_of, find_thread_case
+from safetydesk.intake.pipeline import EarlierCopies, find_thread_case
 from safetydesk.intake.submission import Submission
 
 
@@ -35,9 +35,12 @@ class MessageIdLookupTests(TestCase):
 
     def test_the_duplicate_check_searches_the_message_id_index(self) -> None:
         item = IntakeItem.objects.create(channel="general", message_id="<7@example.net>")
-        for plan in self.plans_of(lambda: _duplicate_of(item)):
+        keys = [(item.message_id, item.channel), ("<9@example.net>", "general")]
+        for plan in self.plans_of(lambda: EarlierCopies(keys)):
             assert "USING INDEX intake_item_message_id" in plan, plan
-        assert _duplicate_of(item) == IntakeItem.objects.filter(message_id="<7@example.net>").order_by("pk").first()
+        first = IntakeItem.objects.filter(message_id="<7@example.net>").order_by("pk").first()
+        assert first is not None
+        assert EarlierCopies(keys).first_of(item) == (first.pk, None)
 
     def test_threading_searches_the_message_id_index(self) -> None:
         reply = Submission(subject="Re: report", in_reply_to="<9@example.net>", references=("<3@example.net>",))

@@ -10,7 +10,7 @@ from safetydesk.audit.log import verify_chain
 from safetydesk.audit.models import AuditEvent, AuditEventType
 from safetydesk.cases.models import Case
 from safetydesk.intake import grouping
-from safetydesk.intake.models import IntakeItem, IntakeStatus
+from safetydesk.intake.models import DismissalReason, IntakeItem, IntakeStatus
 from safetydesk.intake.pipeline import process_items, receive_emails, receive_submission
 from safetydesk.intake.submission import Submission
 from safetydesk.intake.tests.helpers import email_bytes
@@ -105,3 +105,24 @@ class BatchTests(TestCase):
         assert all(item.status == IntakeStatus.RECEIVED for item in items)
         results = process_items(items)
         assert [r.item.subject for r in results] == ["Mail 0", "Mail 1", "Mail 2"]
+
+    def test_a_second_copy_in_the_same_batch_is_a_duplicate_of_the_first(self) -> None:
+        earlier = receive_emails([email_bytes(sender="a@example.net", to="ca@example.org", subject="Before",
+                                              body=BODIES[0], message_id="<before@example.net>")],
+                                 recipient="ca@example.org")
+        process_items(earlier)
+        raws = [
+            email_bytes(sender=f"r{n}@example.net", to="ca@example.org", subject=f"Mail {n}", body=BODIES[n % 2],
+                        message_id=message_id)
+            for n, message_id in enumerate(
+                ["<copy@example.net>", "<copy@example.net>", "<before@example.net>", "<other@example.net>"]
+            )
+        ]
+        results = process_items(receive_emails(raws, recipient="ca@example.org"))
+
+        assert [r.item.status for r in results] == [
+            IntakeStatus.ACCEPTED, IntakeStatus.DISMISSED, IntakeStatus.DISMISSED, IntakeStatus.ACCEPTED,
+        ]
+        assert results[1].item.case == results[0].item.case
+        assert results[2].item.case == IntakeItem.objects.get(pk=earlier[0].pk).case
+        assert results[1].item.dismissal_reason == DismissalReason.DUPLICATE
