@@ -31,19 +31,30 @@ def live_shifts() -> QuerySet[Shift]:
     return Shift.objects.filter(cancelled_at__isnull=True)
 
 
+def covering_shifts(at: dt.datetime) -> dict[int, Shift]:
+    """For each level someone covers at `at`, the shift that puts them on call there: the newest
+    override, else the latest ordinary shift. One query for every level (an emergency's paging
+    reads them while the reporter waits for the answer); few shifts cover any one instant."""
+    chosen: dict[int, tuple[tuple[bool, dt.datetime, int], Shift]] = {}
+    for shift in live_shifts().filter(starts_at__lte=at, ends_at__gt=at).select_related("user"):
+        rank = (shift.is_override, shift.created_at if shift.is_override else shift.starts_at, shift.pk)
+        if shift.level not in chosen or rank > chosen[shift.level][0]:
+            chosen[shift.level] = (rank, shift)
+    return {level: shift for level, (_rank, shift) in chosen.items()}
+
+
 def covering_shift(level: int, at: dt.datetime) -> Shift | None:
     """The shift that puts someone on call at `level` at `at`, or None (a gap)."""
-    covering = live_shifts().filter(level=level, starts_at__lte=at, ends_at__gt=at).select_related("user")
-    override = covering.filter(is_override=True).order_by("-created_at", "-id").first()
-    if override is not None:
-        return override
-    return covering.filter(is_override=False).order_by("-starts_at", "-id").first()
+    return covering_shifts(at).get(level)
+
+
+def _on_call(shift: Shift | None) -> User | None:
+    return shift.user if shift is not None and shift.user.is_active else None
 
 
 def current_responder(level: int, at: dt.datetime | None = None) -> User | None:
     """Who is on call at `level` at `at` (default now); None when nobody is."""
-    shift = covering_shift(level, at or timezone.now())
-    return shift.user if shift is not None and shift.user.is_active else None
+    return _on_call(covering_shift(level, at or timezone.now()))
 
 
 def fallback_contacts() -> list[User]:
@@ -72,11 +83,11 @@ def escalation_chain(at: dt.datetime | None = None) -> list[Step]:
     then the fallback list. Levels nobody covers are left out, and a person already in an earlier
     step is not repeated; the fallback list always closes the chain, so it is never empty while
     anyone is a manager, director or fallback contact."""
-    at = at or timezone.now()
+    shifts = covering_shifts(at or timezone.now())
     steps: list[Step] = []
     seen: set[int] = set()
     for level in Level:
-        person = current_responder(level, at)
+        person = _on_call(shifts.get(level))
         if person is not None and person.pk not in seen:
             steps.append(Step(LEVEL_STEPS[level], (person,)))
             seen.add(person.pk)
