@@ -80,6 +80,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each timed phase (default 30)")
     parser.add_argument("--warmup", type=float, default=3.0, help="untimed seconds of reports first (default 3)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    parser.add_argument("--threads", type=int, default=2, help="threads in each gunicorn worker (default 2)")
     parser.add_argument("--mbox-messages", type=int, default=10_000, help="messages in the large mbox (default 10000)")
     parser.add_argument("--mbox-baseline", type=int, default=500, help="messages in the baseline mbox (default 500)")
     parser.add_argument(
@@ -98,8 +99,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.db is None:
         args.db = benchmarking.default_db()
-    if args.clients < 1 or args.seconds <= 0 or args.warmup < 0 or args.workers < 1:
-        parser.error("need --clients >= 1, --seconds > 0, --warmup >= 0, --workers >= 1")
+    if args.clients < 1 or args.seconds <= 0 or args.warmup < 0 or args.workers < 1 or args.threads < 1:
+        parser.error("need --clients >= 1, --seconds > 0, --warmup >= 0, --workers >= 1, --threads >= 1")
     if args.mbox_messages < 1 or args.mbox_baseline < 1:
         parser.error("need --mbox-messages >= 1 and --mbox-baseline >= 1")
     return args
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
 def _passthrough(args: argparse.Namespace, db: str) -> list[str]:
     passed = [
         "--clients", str(args.clients), "--seconds", str(args.seconds), "--warmup", str(args.warmup),
-        "--workers", str(args.workers), "--mbox-messages", str(args.mbox_messages),
+        "--workers", str(args.workers), "--threads", str(args.threads), "--mbox-messages", str(args.mbox_messages),
         "--mbox-baseline", str(args.mbox_baseline), "--drain-timeout", str(args.drain_timeout),
         "--seed", str(args.seed),
     ]
@@ -202,12 +203,12 @@ def _die_with_parent() -> None:
 class Server:
     """`safetydesk serve` on 127.0.0.1:<port>, its output in <log_dir>/serve-<db>.log."""
 
-    def __init__(self, db: str, workers: int, log_dir: Path = BENCH_VAR) -> None:
+    def __init__(self, db: str, workers: int, log_dir: Path = BENCH_VAR, threads: int = 2) -> None:
         self.port = free_port()
         self.log_path = log_dir / f"serve-{db}.log"
         self.argv = [
             sys.executable, "-m", "safetydesk.cli", "serve",
-            "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+            "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "--threads", str(threads),
         ]
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -749,7 +750,7 @@ class CpuMeter:
 
 
 def run_http(args: argparse.Namespace, db: str, token: str, vacuum_log: list[dict[str, Any]]) -> dict[str, Any]:
-    server = Server(db, args.workers)
+    server = Server(db, args.workers, threads=args.threads)
     server.start()
     try:
         seed = args.seed
@@ -1164,7 +1165,7 @@ def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "clients": args.clients,
         "seconds": args.seconds,
         "warmup_seconds": args.warmup,
-        "gunicorn": {"workers": args.workers, "threads": 4, "worker_class": "gthread", "task_worker": True},
+        "gunicorn": {"workers": args.workers, "threads": args.threads, "worker_class": "gthread", "task_worker": True},
         "seed": args.seed,
         "targets": {"reports_per_s": TARGET_REPORTS_PER_S, "p99_ms": TARGET_P99_MS, "mbox_per_s": TARGET_MBOX_PER_S},
     }
