@@ -49,6 +49,10 @@ class LanesCommandTests(ImportCommands, TransactionTestCase):
     """The lanes are forked processes with connections of their own: they see only committed rows,
     so these tests commit (TransactionTestCase), as the command does outside a test."""
 
+    # Put back what migrations created, for the tests after this one (as every transactional
+    # test here does).
+    serialized_rollback = True
+
     def mailbox(self) -> tuple[Path, list[str]]:
         messages, expected = [], []
         for n in range(12):
