@@ -251,7 +251,7 @@ class Server:
             self.process.wait()
 
     def workers_booted(self) -> int:
-        """gunicorn workers started so far (it recycles one every ~2,000 requests)."""
+        """gunicorn workers started so far (it recycles one every ~20,000 requests)."""
         return self.log_path.read_text(errors="replace").count("Booting worker")
 
     @property
@@ -620,7 +620,7 @@ def load(
                     break
                 except RETRYABLE:
                     # The server closed the keep-alive connection (gunicorn recycles a worker
-                    # every ~2,000 requests): reconnect and send again, with the same key.
+                    # every ~20,000 requests): reconnect and send again, with the same key.
                     conn.close()
                     retries += 1
                     if retries > 3:
