@@ -223,7 +223,7 @@ INTAKE_MAX_BODY_CHARS = env_int("SAFETYDESK_MAX_BODY_CHARS", 200_000)
 # Past this many reports an hour from one sender, further ones join the sender's latest open
 # case (flag sender_flood) instead of opening new cases; threats are never folded.
 INTAKE_SENDER_LIMIT_PER_HOUR = env_int("SAFETYDESK_SENDER_LIMIT_PER_HOUR", 20)
-# [P] Items processed in one transaction by the triage loop and the mbox import: fewer commits
+# [P] Items processed in one transaction by the triage loop: fewer commits
 # and audit appends, against locks held longer. Not on SQLite: there a batch holds the one write
 # lock that every answer of the API waits for (benchmarks/intake.py: 43 reports/s, p99 3.2 s with
 # batches of 20, against 115 reports/s one at a time).
@@ -233,15 +233,14 @@ INTAKE_BATCH_ITEMS = max(
         "SAFETYDESK_INTAKE_BATCH_ITEMS", 1 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 20
     ),
 )
-# [P] Processes `safetydesk intake mbox` imports in at once (intake.import_lanes): one per core,
-# at most four, on PostgreSQL; one on SQLite, whose one writer they would only queue behind.
-INTAKE_IMPORT_JOBS = max(
-    1,
-    env_int(
-        "SAFETYDESK_INTAKE_IMPORT_JOBS",
-        1 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else min(4, os.cpu_count() or 1),
-    ),
-)
+# [P] `safetydesk intake mbox`: processes importing at once (intake.import_lanes; one per core, at
+# most four) and messages to a transaction in each. Larger batches than the triage loop's on
+# SQLite too: an import is a bulk job an operator starts, and while the parsing and the language
+# detection of one lane run outside any transaction the other lane holds the write lock; other
+# writers wait for at most one batch (benchmarks/intake.py, SQLite, 2,000 messages: 126 msg/s
+# one at a time, 196 in batches of 20, 236 in batches of 20 in two lanes).
+INTAKE_IMPORT_JOBS = max(1, env_int("SAFETYDESK_INTAKE_IMPORT_JOBS", min(4, os.cpu_count() or 1)))
+INTAKE_IMPORT_BATCH_ITEMS = max(1, env_int("SAFETYDESK_INTAKE_IMPORT_BATCH_ITEMS", 20))
 # [P] `safetydesk triage` (reports the API answered before processing): items younger than this
 # are left to the channel that received them, and the loop runs this much nicer than the web.
 # Not on SQLite: there its transactions hold the one write lock, and a descheduled holder would

@@ -6,7 +6,7 @@ So each message goes to the lane of the earlier messages it names (its Message-I
 References) and is imported there after them; a message that names none starts a thread and
 goes to the next lane in turn. A lane is a process of its own, with its own database connection,
 that imports its share of each round of messages through the same `import_messages` as a
-one-lane import (receive, then process, settings.INTAKE_BATCH_ITEMS at a time); the outcomes
+one-lane import (receive, then process, settings.INTAKE_IMPORT_BATCH_ITEMS at a time); the outcomes
 come back and are given out in the file's order. What else working at once needs the pipeline
 has already, as the triage loop and the mail listener run at the same time as each other: item
 row locks, and the mass-report decision serialized per target.

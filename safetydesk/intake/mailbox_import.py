@@ -3,7 +3,7 @@
 Each message is received (committed, intake.pipeline.receive_email) and then processed, in two
 transactions, so a crash after the first leaves a "received" item that
 intake.jobs.process_stuck_items finishes. A failure in one message never touches another: the
-mbox import receives and processes settings.INTAKE_BATCH_ITEMS messages to a transaction
+mbox import receives and processes settings.INTAKE_IMPORT_BATCH_ITEMS messages to a transaction
 (`import_messages`), where each message has a savepoint of its own, and receives them one by one
 when a batch cannot be committed.
 Messages over settings.INTAKE_MAX_MESSAGE_BYTES are received all the same (kept raw) and end in

@@ -71,7 +71,7 @@ class LanesCommandTests(ImportCommands, TransactionTestCase):
 
     def test_every_message_has_its_line_in_file_order_and_replies_join_their_case(self) -> None:
         path, expected = self.mailbox()
-        with override_settings(INTAKE_BATCH_ITEMS=4):
+        with override_settings(INTAKE_IMPORT_BATCH_ITEMS=4):
             lines, err = self.run_intake("mbox", str(path), "--to", "ca@example.org", "--jobs", "2")
         assert err == ""
         assert [line["status"] for line in lines] == expected
@@ -91,7 +91,7 @@ class LanesCommandTests(ImportCommands, TransactionTestCase):
             return real(raws, recipient=recipient)
 
         out, err = io.StringIO(), io.StringIO()
-        with override_settings(INTAKE_BATCH_ITEMS=2), \
+        with override_settings(INTAKE_IMPORT_BATCH_ITEMS=2), \
                 mock.patch.object(import_lanes, "import_messages", dies_on_report_5), \
                 pytest.raises(CommandError, match="could not be received") as raised:
             call_command("intake", "mbox", str(path), "--to", "ca@example.org", "--jobs", "2", stdout=out, stderr=err)

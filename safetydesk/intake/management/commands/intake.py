@@ -49,11 +49,11 @@ flagged "unknown_address".
 
 MBOX_HELP = f"""\
 Import every message of an mbox file (e.g. an exported mailbox) as mail addressed to ADDRESS,
-in order (the file is not loaded into memory), SAFETYDESK_INTAKE_BATCH_ITEMS messages (20 on
-PostgreSQL, 1 on SQLite) to a transaction; a message that fails is quarantined without touching
-the others. With --jobs N (default: one per core, at most 4, on PostgreSQL; 1 on SQLite) N
-processes import at once; a reply or a second copy of a message is always imported after the
-message it follows, and the lines are printed in the file's order. An interrupted
+in order (the file is not loaded into memory), SAFETYDESK_INTAKE_IMPORT_BATCH_ITEMS messages (20)
+to a transaction; a message that fails is quarantined without touching the others. With
+--jobs N (default: one per core, at most 4; SAFETYDESK_INTAKE_IMPORT_JOBS) N processes import
+at once; a reply or a second copy of a message is always imported after the message it
+follows, and the lines are printed in the file's order. An interrupted
 import can simply be run again: messages already taken are dismissed as duplicates by their
 Message-ID.
 
@@ -121,7 +121,7 @@ class Command(BaseCommand):
         try:
             for number, raw in enumerate(mbox_messages(path), start=1):
                 batch.append((f"{path} message {number}", raw))
-                if len(batch) == settings.INTAKE_BATCH_ITEMS:
+                if len(batch) == settings.INTAKE_IMPORT_BATCH_ITEMS:
                     failures += self.import_batch(batch, recipient=recipient)
                     batch = []
         except mailbox.NoSuchMailboxError as exc:
@@ -136,7 +136,7 @@ class Command(BaseCommand):
     def import_mbox_in_lanes(self, path: Path, *, recipient: str, jobs: int) -> int:
         try:
             outcomes = import_in_lanes(
-                mbox_messages(path), recipient=recipient, lanes=jobs, batch_items=settings.INTAKE_BATCH_ITEMS
+                mbox_messages(path), recipient=recipient, lanes=jobs, batch_items=settings.INTAKE_IMPORT_BATCH_ITEMS
             )
             return sum(
                 self.report(f"{path} message {number}", outcome) for number, outcome in enumerate(outcomes, start=1)
