@@ -127,9 +127,18 @@ def import_in_lanes(
         workers.append(_Lane(process, ours))
     choose = LaneChooser(lanes)
     in_flight: deque[_Round] = deque()
+    unreadable: Exception | None = None
     try:
         raws: list[bytes] = []
-        for raw in messages:
+        source = iter(messages)
+        while True:
+            try:
+                raw = next(source)
+            except StopIteration:
+                break
+            except Exception as exc:  # the file cannot be read on: what was read is imported first
+                unreadable = exc
+                break
             raws.append(raw)
             if len(raws) == batch_items * lanes:
                 in_flight.append(_send_round(workers, choose, raws))
@@ -141,6 +150,8 @@ def import_in_lanes(
             in_flight.append(_send_round(workers, choose, raws))
         while in_flight:
             yield from _collect(workers, in_flight.popleft())
+        if unreadable is not None:
+            raise unreadable
     finally:
         for worker in workers:
             worker.send(None)

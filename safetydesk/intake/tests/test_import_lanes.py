@@ -4,6 +4,7 @@ reply and each second copy of a message imported after the message it depends on
 import io
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
@@ -14,6 +15,7 @@ from django.test import TransactionTestCase, override_settings
 
 from safetydesk.intake import import_lanes
 from safetydesk.intake.import_lanes import LaneChooser, thread_ids
+from safetydesk.intake.mailbox_import import mbox_messages
 from safetydesk.intake.models import IntakeItem
 from safetydesk.intake.tests.test_email_import_commands import ImportCommands, message
 
@@ -103,6 +105,21 @@ class LanesCommandTests(ImportCommands, TransactionTestCase):
         assert printed
         assert all(line["intake_item"] for line in printed)
         assert IntakeItem.objects.filter(subject="Report 5").count() == 0
+
+    def test_what_was_read_before_the_file_failed_is_imported_and_reported_then_the_error(self) -> None:
+        path, _ = self.mailbox()
+        messages = list(mbox_messages(path))[:5]
+
+        def breaks_after_five() -> Iterator[bytes]:
+            yield from messages
+            raise OSError(5, "Input/output error")
+
+        outcomes: list[import_lanes.Outcome] = []
+        imported = import_lanes.import_in_lanes(breaks_after_five(), recipient="ca@example.org", lanes=2, batch_items=2)
+        with pytest.raises(OSError, match="Input/output error"):
+            outcomes.extend(imported)
+        assert [outcome.line["status"] for outcome in outcomes if outcome.line] == ["accepted"] * 5
+        assert IntakeItem.objects.count() == 5
 
     def test_it_refuses_fewer_than_one_job(self) -> None:
         path, _ = self.mailbox()
