@@ -28,6 +28,15 @@ def current_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
 
 
+def signed_in_page(context: Any, url: str, user: Any) -> Any:
+    """A new page of `context` that opened `url` (a protected address, so by the sign-in page)
+    and is back on it, signed in as `user` with their authenticator app."""
+    page = context.new_page()
+    page.goto(url)
+    sign_in(page, user.username, authenticator(user), back_to=url)
+    return page
+
+
 def sign_in(page: Any, username: str, device: TOTPDevice, *, back_to: str) -> None:
     """On the sign-in page a protected address sent `page` to: sign in, and wait to be back."""
     page.get_by_label("Username").fill(username)

@@ -13,7 +13,7 @@ from safetydesk.appeals.tests.factory import REPORTER, add_evidence, appeal_toke
 from safetydesk.cases.actions import do_transition
 from safetydesk.enforcement.actions import do_carry_out, do_confirm_by_hand
 from safetydesk.lib.testing import make_staff, smtp_sink
-from tests.browser.signin import authenticator, role_groups, sign_in
+from tests.browser.signin import role_groups, signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -53,10 +53,8 @@ def test_the_appellant_files_legal_finds_it_eligible_and_a_member_votes(
         appeal = Appeal.objects.get(case__reference=reference)
         do_transition(case=appeal.case, transition="acknowledge", acting_user=staff)
 
-        page = browser_context.new_page()
         case_url = f"{live_server.url}/cases/{reference}/"
-        page.goto(case_url)
-        sign_in(page, "lee", authenticator(legal), back_to=case_url)
+        page = signed_in_page(browser_context, case_url, legal)
         page.get_by_label("Eligible: prepare the case file for a panel").check()
         page.get_by_role("button", name="Record and tell the appellant").click()
         page.wait_for_url(f"{case_url}#appeal")
@@ -69,9 +67,7 @@ def test_the_appellant_files_legal_finds_it_eligible_and_a_member_votes(
 
         member = browser_context.browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
         try:
-            view = member.new_page()
-            view.goto(f"{live_server.url}/crc/")
-            sign_in(view, "juniper", authenticator(volunteer), back_to=f"{live_server.url}/crc/")
+            view = signed_in_page(member, f"{live_server.url}/crc/", volunteer)
             view.get_by_role("link", name=reference).click()
             assert REPORTER not in view.content()
             view.screenshot(path=str(screenshots_dir / "appeal-case-file.png"), full_page=True, animations="disabled")

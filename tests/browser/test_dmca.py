@@ -12,7 +12,7 @@ from safetydesk.cases.actions import do_create_case, do_transition
 from safetydesk.cases.models import CaseKind, Confidentiality
 from safetydesk.legal.models import NoticeElement
 from safetydesk.lib.testing import make_staff, smtp_sink
-from tests.browser.signin import authenticator, role_groups, sign_in
+from tests.browser.signin import role_groups, signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 URL = "https://commons.wikimedia.org/wiki/File:Harbour_at_dusk.jpg"
@@ -29,10 +29,8 @@ def test_legal_counsel_records_and_grants_a_notice(
                           confidentiality=Confidentiality.LEGAL_PRIVILEGED)  # fmt: skip
     do_transition(case=case, transition="acknowledge", acting_user=legal)
 
-    page = browser_context.new_page()
     case_url = f"{live_server.url}/cases/{case.reference}/"
-    page.goto(case_url)
-    sign_in(page, "lee", authenticator(legal), back_to=case_url)
+    page = signed_in_page(browser_context, case_url, legal)
     page.get_by_label("Claimant (person who signed)", exact=True).fill("Hana Holder")
     page.get_by_label("Organisation (public in the archive)").fill("Harbour Pictures Ltd")
     page.get_by_label("Contact: address, telephone (never published)").fill("1 Quay Street, Portsmouth")

@@ -16,7 +16,7 @@ from safetydesk.cases.models import CaseKind, PartyRole
 from safetydesk.enforcement.actions import do_carry_out
 from safetydesk.enforcement.models import ActionType, EventBanScope, EventListShare, OfficeAction
 from safetydesk.lib.testing import make_staff
-from tests.browser.signin import authenticator, role_groups, sign_in
+from tests.browser.signin import role_groups, signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -27,7 +27,6 @@ def test_a_specialist_shares_the_list_and_an_organiser_opens_it(
     settings.REQUIRE_2FA = True
     role_groups()
     specialist = make_staff("sam", Role.SPECIALIST, display_name="Sam Specialist")
-    device = authenticator(specialist)
     case = do_create_case(
         acting_user=None, title="Misconduct at two conferences", kind=CaseKind.OFFICE_ACTION,
         parties=[PartyData(role=PartyRole.SUBJECT, wiki_username="Meetup Menace", real_name="Mario Menace")],
@@ -38,9 +37,7 @@ def test_a_specialist_shares_the_list_and_an_organiser_opens_it(
     )  # fmt: skip
     do_carry_out(office_action=ban, acting_user=specialist)
 
-    page = browser_context.new_page()
-    page.goto(f"{live_server.url}/event-bans/")
-    sign_in(page, "sam", device, back_to=f"{live_server.url}/event-bans/")
+    page = signed_in_page(browser_context, f"{live_server.url}/event-bans/", specialist)
     assert "Mario Menace" in page.locator("table").first.inner_text()
 
     start = timezone.localdate() + dt.timedelta(days=30)

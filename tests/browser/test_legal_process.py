@@ -11,7 +11,7 @@ from safetydesk.cases.actions import do_create_case, do_transition
 from safetydesk.cases.models import CaseKind, Confidentiality
 from safetydesk.legal.models import UserDataRequest
 from safetydesk.lib.testing import make_staff, smtp_sink
-from tests.browser.signin import authenticator, role_groups, sign_in
+from tests.browser.signin import role_groups, signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -26,10 +26,8 @@ def test_legal_counsel_logs_and_reviews_a_subpoena(
                           confidentiality=Confidentiality.LEGAL_PRIVILEGED)  # fmt: skip
     do_transition(case=case, transition="acknowledge", acting_user=legal)
 
-    page = browser_context.new_page()
     case_url = f"{live_server.url}/cases/{case.reference}/"
-    page.goto(case_url)
-    sign_in(page, "lee", authenticator(legal), back_to=case_url)
+    page = signed_in_page(browser_context, case_url, legal)
     page.get_by_text("Log a request for user data…").click()
     page.get_by_label("Request type").select_option("civil_subpoena")
     page.get_by_label("Requester", exact=True).fill("Pat Plaintiff")

@@ -14,7 +14,7 @@ from safetydesk.investigations.actions import do_save_report
 from safetydesk.lib.testing import make_staff
 from safetydesk.reviews.actions import do_review, do_submit_recommendation
 from safetydesk.reviews.models import ReviewStep, Verdict
-from tests.browser.signin import authenticator, role_groups, sign_in
+from tests.browser.signin import role_groups, signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -27,7 +27,6 @@ def test_a_director_records_a_dissent_on_the_review_panel(
     specialist = make_staff("sam", Role.SPECIALIST, display_name="Sam Specialist")
     manager = make_staff("mia", Role.MANAGER, display_name="Mia Manager")
     director = make_staff("dan", Role.DIRECTOR, display_name="Dan Director")
-    device = authenticator(director)
     case = do_create_case(acting_user=None, title="Doxxing across three wikis", kind=CaseKind.OFFICE_ACTION)
     recommendation = do_submit_recommendation(
         case=case, acting_user=specialist, action_types=["foundation_global_ban"], target="Doxxer",
@@ -38,9 +37,7 @@ def test_a_director_records_a_dissent_on_the_review_panel(
     do_save_report(case=case, acting_user=specialist, base_version=0,
                    text="Posted the home address on three wikis after two warnings; CU links two socks.")  # fmt: skip
 
-    page = browser_context.new_page()
-    page.goto(f"{live_server.url}/cases/{case.reference}/")
-    sign_in(page, "dan", device, back_to=f"{live_server.url}/cases/{case.reference}/")
+    page = signed_in_page(browser_context, f"{live_server.url}/cases/{case.reference}/", director)
 
     investigation = page.locator("#investigation")
     assert "Related cases" in investigation.inner_text()
