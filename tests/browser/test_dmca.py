@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 
 from safetydesk.accounts.roles import Role
-from safetydesk.cases.actions import do_create_case, do_transition
-from safetydesk.cases.models import CaseKind, Confidentiality
+from safetydesk.cases.actions import do_transition
+from safetydesk.cases.models import CaseKind
 from safetydesk.legal.models import NoticeElement
 from safetydesk.lib.testing import make_staff, smtp_sink
-from tests.browser.signin import role_groups, signed_in_page
+from tests.browser.legal_case import acknowledged_by_counsel
+from tests.browser.signin import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 URL = "https://commons.wikimedia.org/wiki/File:Harbour_at_dusk.jpg"
@@ -22,12 +23,8 @@ def test_legal_counsel_records_and_grants_a_notice(
     live_server: Any, browser_context: Any, screenshots_dir: Path, settings: Any
 ) -> None:
     settings.REQUIRE_2FA = True
-    role_groups()
-    legal = make_staff("lee", Role.LEGAL_COUNSEL, display_name="Lee Legal")
+    case, legal = acknowledged_by_counsel("DMCA takedown notice: harbour photograph", CaseKind.DMCA)
     director = make_staff("dan", Role.DIRECTOR, display_name="Dan Director")
-    case = do_create_case(acting_user=None, title="DMCA takedown notice: harbour photograph", kind=CaseKind.DMCA,
-                          confidentiality=Confidentiality.LEGAL_PRIVILEGED)  # fmt: skip
-    do_transition(case=case, transition="acknowledge", acting_user=legal)
 
     case_url = f"{live_server.url}/cases/{case.reference}/"
     page = signed_in_page(browser_context, case_url, legal)

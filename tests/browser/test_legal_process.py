@@ -6,12 +6,11 @@ from typing import Any
 
 import pytest
 
-from safetydesk.accounts.roles import Role
-from safetydesk.cases.actions import do_create_case, do_transition
-from safetydesk.cases.models import CaseKind, Confidentiality
+from safetydesk.cases.models import CaseKind
 from safetydesk.legal.models import UserDataRequest
-from safetydesk.lib.testing import make_staff, smtp_sink
-from tests.browser.signin import role_groups, signed_in_page
+from safetydesk.lib.testing import smtp_sink
+from tests.browser.legal_case import acknowledged_by_counsel
+from tests.browser.signin import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -20,11 +19,7 @@ def test_legal_counsel_logs_and_reviews_a_subpoena(
     live_server: Any, browser_context: Any, screenshots_dir: Path, settings: Any
 ) -> None:
     settings.REQUIRE_2FA = True
-    role_groups()
-    legal = make_staff("lee", Role.LEGAL_COUNSEL, display_name="Lee Legal")
-    case = do_create_case(acting_user=None, title="Subpoena for account data", kind=CaseKind.LEGAL_REQUEST,
-                          confidentiality=Confidentiality.LEGAL_PRIVILEGED)  # fmt: skip
-    do_transition(case=case, transition="acknowledge", acting_user=legal)
+    case, legal = acknowledged_by_counsel("Subpoena for account data", CaseKind.LEGAL_REQUEST)
 
     case_url = f"{live_server.url}/cases/{case.reference}/"
     page = signed_in_page(browser_context, case_url, legal)
