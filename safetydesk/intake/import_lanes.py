@@ -22,7 +22,7 @@ from multiprocessing.process import BaseProcess
 
 from django.db import connections
 
-from safetydesk.intake.mailbox_import import Outcome, import_messages, outcome_of
+from safetydesk.intake.mailbox_import import Outcome, import_messages, in_batches, outcome_of
 
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _THREAD_HEADER = re.compile(
@@ -129,25 +129,19 @@ def import_in_lanes(
     in_flight: deque[_Round] = deque()
     unreadable: Exception | None = None
     try:
-        raws: list[bytes] = []
-        source = iter(messages)
+        rounds = in_batches(messages, batch_items * lanes)
         while True:
             try:
-                raw = next(source)
+                raws = next(rounds)
             except StopIteration:
                 break
-            except Exception as exc:  # the file cannot be read on: what was read is imported first
+            except Exception as exc:  # the file cannot be read on; what was read came as a last round
                 unreadable = exc
                 break
-            raws.append(raw)
-            if len(raws) == batch_items * lanes:
-                in_flight.append(_send_round(workers, choose, raws))
-                raws = []
-                # One round imported while the next is sent: a lane never waits for the parent.
-                if len(in_flight) > 1:
-                    yield from _collect(workers, in_flight.popleft())
-        if raws:
             in_flight.append(_send_round(workers, choose, raws))
+            # One round imported while the next is sent: a lane never waits for the parent.
+            if len(in_flight) > 1:
+                yield from _collect(workers, in_flight.popleft())
         while in_flight:
             yield from _collect(workers, in_flight.popleft())
         if unreadable is not None:

@@ -13,7 +13,7 @@ whose sender keeps the message, refuses them before they arrive.
 
 import logging
 import mailbox
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,6 +100,31 @@ def import_messages(raws: Sequence[bytes], *, recipient: str) -> list[Imported |
     items = [entry for entry in received if isinstance(entry, IntakeItem)]
     processed = iter(process_received_together(items) if items else [])
     return [entry if isinstance(entry, NotReceived) else next(processed) for entry in received]
+
+
+def in_batches(messages: Iterable[bytes], size: int) -> Iterator[list[bytes]]:
+    """`messages` in lists of `size` (the last may be shorter). When reading fails, what was read
+    before is still given, as a last list, and then the error is raised."""
+    batch: list[bytes] = []
+    try:
+        for raw in messages:
+            batch.append(raw)
+            if len(batch) == size:
+                yield batch
+                batch = []
+    except Exception:
+        if batch:
+            yield batch
+        raise
+    if batch:
+        yield batch
+
+
+def import_in_batches(messages: Iterable[bytes], *, recipient: str, batch_items: int) -> Iterator[Outcome]:
+    """Import `messages` in this process, `batch_items` to a transaction (`import_messages`);
+    yields one outcome per message, in their order."""
+    for raws in in_batches(messages, batch_items):
+        yield from map(outcome_of, import_messages(raws, recipient=recipient))
 
 
 def mbox_messages(path: Path) -> Iterator[bytes]:

@@ -3,6 +3,7 @@
 import io
 import json
 import tracemalloc
+from collections.abc import Iterator
 from unittest import mock
 
 import pytest
@@ -11,7 +12,7 @@ from django.core.management.base import CommandError
 from django.db import OperationalError
 
 from safetydesk.intake import pipeline
-from safetydesk.intake.mailbox_import import mbox_messages
+from safetydesk.intake.mailbox_import import in_batches, mbox_messages
 from safetydesk.intake.models import IntakeItem, IntakeStatus
 from safetydesk.intake.tests.test_email_import_commands import CORPUS, ImportCommandTestCase, message
 
@@ -89,3 +90,15 @@ class MboxCommandTests(ImportCommandTestCase):
             tracemalloc.stop()
         assert count == 200
         assert peak < 2_000_000, f"peak {peak} bytes: the mbox was loaded, not streamed"
+
+
+def test_in_batches_gives_what_was_read_before_a_read_error_then_raises_it() -> None:
+    def breaks_after_three() -> Iterator[bytes]:
+        yield from (b"1", b"2", b"3")
+        raise OSError(5, "Input/output error")
+
+    batches = in_batches(breaks_after_three(), 2)
+    assert next(batches) == [b"1", b"2"]
+    assert next(batches) == [b"3"]
+    with pytest.raises(OSError, match="Input/output error"):
+        next(batches)

@@ -15,8 +15,8 @@ from safetydesk.intake.import_lanes import import_in_lanes
 from safetydesk.intake.mailbox_import import (
     NotReceived,
     Outcome,
+    import_in_batches,
     import_message,
-    import_messages,
     mbox_messages,
     outcome_of,
 )
@@ -111,33 +111,17 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {file}: {exc.strerror or exc}") from exc
 
     def import_mbox(self, path: Path, *, recipient: str, jobs: int) -> int:
+        """Take every message of the file in and print a line for each; return how many were not
+        received. What was read before the file failed is imported all the same."""
         if jobs < 1:
             raise CommandError("--jobs must be at least 1")
+        messages, size = mbox_messages(path), settings.INTAKE_IMPORT_BATCH_ITEMS
         # Lanes cannot see what an open transaction (a caller's, a test's) has not committed.
         if jobs > 1 and not connection.in_atomic_block:
-            return self.import_mbox_in_lanes(path, recipient=recipient, jobs=jobs)
-        failures = 0
-        batch: list[tuple[str, bytes]] = []
+            outcomes = import_in_lanes(messages, recipient=recipient, lanes=jobs, batch_items=size)
+        else:
+            outcomes = import_in_batches(messages, recipient=recipient, batch_items=size)
         try:
-            for number, raw in enumerate(mbox_messages(path), start=1):
-                batch.append((f"{path} message {number}", raw))
-                if len(batch) == settings.INTAKE_IMPORT_BATCH_ITEMS:
-                    failures += self.import_batch(batch, recipient=recipient)
-                    batch = []
-        except mailbox.NoSuchMailboxError as exc:
-            raise CommandError(f"no such mbox file: {path}") from exc
-        except OSError as exc:
-            raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        finally:
-            if batch:  # what was read before an error is imported all the same
-                failures += self.import_batch(batch, recipient=recipient)
-        return failures
-
-    def import_mbox_in_lanes(self, path: Path, *, recipient: str, jobs: int) -> int:
-        try:
-            outcomes = import_in_lanes(
-                mbox_messages(path), recipient=recipient, lanes=jobs, batch_items=settings.INTAKE_IMPORT_BATCH_ITEMS
-            )
             return sum(
                 self.report(f"{path} message {number}", outcome) for number, outcome in enumerate(outcomes, start=1)
             )
@@ -145,11 +129,6 @@ class Command(BaseCommand):
             raise CommandError(f"no such mbox file: {path}") from exc
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
-
-    def import_batch(self, batch: list[tuple[str, bytes]], *, recipient: str) -> int:
-        """Take several messages in together; print a line for each; return how many were not received."""
-        outcomes = import_messages([raw for _, raw in batch], recipient=recipient)
-        return sum(self.report(label, outcome_of(outcome)) for (label, _), outcome in zip(batch, outcomes, strict=True))
 
     def import_one(self, raw: bytes, *, recipient: str, label: str) -> int:
         """Take one message in and print its line; return 1 if it could not be received."""
